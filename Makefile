@@ -1,0 +1,121 @@
+# moderato -- GNU Make build. Out of tree into build/ (or $(BUILD)).
+#   make            library (static + shared), CLI, pkg-config file
+#   make run        install deps, build, train-free main job on embedded defaults
+#   make test       unit tests + CLI end-to-end tests + fuzz corpus replay
+#   make asan       build and test under ASan+UBSan (build-asan/)
+#   make model      rebuild models/default.momd from data/ (bit-for-bit)
+#   make fuzz       libFuzzer targets with clang (build-fuzz/)
+#   make format / format-check
+#   make bench      benchmarks against peers (see docs/BENCHMARKS.md)
+
+BUILD    ?= build
+CC       ?= cc
+PKGS     := libutf8proc jansson libxxhash
+TEST_PKGS:= cmocka
+SANITIZE ?=
+
+PKG_OK := $(shell pkg-config --exists $(PKGS) $(TEST_PKGS) && echo yes)
+ifneq ($(PKG_OK),yes)
+ifeq ($(filter deps format format-check clean,$(MAKECMDGOALS)),)
+$(warning pkg-config cannot find some of: $(PKGS) $(TEST_PKGS); run scripts/install-deps.sh \
+  (Debian packages libutf8proc-dev libjansson-dev libxxhash-dev libcmocka-dev))
+endif
+endif
+
+CFLAGS   ?= -g -O2
+CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror \
+            -Wstrict-prototypes -Wmissing-prototypes -Wshadow -Wvla -Wformat=2 \
+            -fvisibility=hidden -fPIC -pthread -MMD -MP
+CPPFLAGS += -Iinclude -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
+TEST_LIBS = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
+
+ifneq ($(SANITIZE),)
+CFLAGS  += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+LIB_SRC  := $(sort $(wildcard src/base/*.c src/text/*.c src/model/*.c))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC := $(sort $(wildcard tests/unit/*/test_*.c))
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_REPLAY := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%_replay)
+
+.PHONY: all run test asan model fuzz format format-check bench deps clean unit e2e golden
+
+all: $(BUILD)/moderato $(BUILD)/libmoderato.a $(BUILD)/libmoderato.so $(BUILD)/moderato.pc
+
+deps:
+	sh scripts/install-deps.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libmoderato.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/libmoderato.so: $(LIB_OBJ)
+	$(CC) -shared $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/moderato: $(CLI_OBJ) $(BUILD)/libmoderato.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libmoderato.a $(LDLIBS)
+
+$(BUILD)/moderato.pc: Makefile
+	@mkdir -p $(BUILD)
+	printf 'prefix=/usr/local\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: moderato\nDescription: content-safety engine\nVersion: 0.1.0\nRequires.private: %s\nLibs: -L$${libdir} -lmoderato\nLibs.private: -lm -pthread\nCflags: -I$${includedir}\n' "$(PKGS)" > $@
+
+# Unit tests: one binary per test file; link the static library so internal
+# (mo__) functions are reachable.
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmoderato.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libmoderato.a $(LDLIBS) $(TEST_LIBS)
+
+# Fuzz corpus replayers: the fuzz target plus a plain main() (fuzz/replay.c).
+$(BUILD)/fuzz/%_replay: fuzz/%.c fuzz/replay.c $(BUILD)/libmoderato.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< fuzz/replay.c $(BUILD)/libmoderato.a $(LDLIBS)
+
+unit: all $(TEST_BIN) $(FUZZ_REPLAY)
+
+test: deps-check unit
+	BUILD=$(BUILD) sh tests/run.sh
+
+deps-check:
+	@pkg-config --exists $(PKGS) $(TEST_PKGS) || sh scripts/install-deps.sh
+
+asan:
+	$(MAKE) BUILD=build-asan SANITIZE=address,undefined test
+
+run: deps
+	$(MAKE) all
+	sh scripts/demo.sh $(BUILD)
+
+model: all
+	sh scripts/build-model.sh $(BUILD)
+
+fuzz:
+	@mkdir -p build-fuzz
+	for f in $(FUZZ_SRC); do \
+	  n=$$(basename $$f .c); \
+	  $(MAKE) BUILD=build-fuzz CC=clang SANITIZE=fuzzer-no-link,address,undefined build-fuzz/libmoderato.a && \
+	  clang $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o build-fuzz/$$n $$f build-fuzz/libmoderato.a $(LDLIBS) || exit 1; \
+	done
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+format-check:
+	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+
+bench: all
+	sh bench/run.sh $(BUILD)
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,244 @@
+/*
+ * moderato.h -- the one public interface of libmoderato, a content-safety engine.
+ *
+ * Everything a program embedding moderato may call is declared here, with the
+ * mo_ prefix for functions and types and MO_ for macros and enum values. Handles
+ * are opaque. Every call that can fail returns MO_OK (0) or a negative MO_E*
+ * code; details go into an optional caller-owned mo_diag.
+ *
+ * Ownership rules (each declaration below says which applies):
+ *  1. _new/_load/_open pair with _free, which accepts NULL. On failure *out is
+ *     NULL and nothing is leaked.
+ *  2. A returned const pointer is borrowed; its lifetime is stated.
+ *  3. A returned non-const buffer belongs to the caller and is freed with mo_free().
+ *  4. Inputs are borrowed for the duration of the call only.
+ *  5. Callbacks take `void *user` last and return non-zero to stop (MO_ESTOPPED).
+ */
+#ifndef MODERATO_H
+#define MODERATO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MO_API __attribute__((visibility("default")))
+
+#define MO_VERSION_MAJOR 0
+#define MO_VERSION_MINOR 1
+#define MO_VERSION_PATCH 0
+#define MO_VERSION_HEX ((MO_VERSION_MAJOR << 16) | (MO_VERSION_MINOR << 8) | MO_VERSION_PATCH)
+
+/** The library's version as "MAJOR.MINOR.PATCH"; static storage. */
+MO_API const char *mo_version(void);
+
+/* ==== Errors ==== */
+
+#define MO_ERRNO_MAP(XX)                                                                          \
+    XX(EINVAL, -1, "invalid argument")                                                           \
+    XX(ENOMEM, -2, "out of memory")                                                              \
+    XX(EIO, -3, "input/output error")                                                            \
+    XX(EPARSE, -4, "parse error")                                                                \
+    XX(EFORMAT, -5, "bad or truncated file")                                                     \
+    XX(EVERSION, -6, "unsupported file format version")                                          \
+    XX(ELIMIT, -7, "input over a configured limit")                                              \
+    XX(ENOTFOUND, -8, "not found")                                                               \
+    XX(EBUSY, -9, "resource busy")                                                               \
+    XX(ETIMEDOUT, -10, "timed out")                                                              \
+    XX(ESTOPPED, -11, "stopped by callback")                                                     \
+    XX(EAGAIN, -12, "incomplete, call again")                                                    \
+    XX(ENAN, -13, "numeric failure (NaN or infinity)")
+
+enum mo_errno {
+    MO_OK = 0,
+#define MO__ERR_ENUM(name, val, msg) MO_##name = (val),
+    MO_ERRNO_MAP(MO__ERR_ENUM)
+#undef MO__ERR_ENUM
+};
+
+/** A readable message for an MO_* code; static storage, never NULL. */
+MO_API const char *mo_strerror(int code);
+/** The code's symbolic name ("MO_EPARSE"); static storage, never NULL. */
+MO_API const char *mo_err_name(int code);
+
+/**
+ * Error details. The caller owns it and may pass NULL wherever a mo_diag * is
+ * taken. Filling it never allocates. `file`, `line`, `col` and `field` are set
+ * when the error has a location (line and col are 1-based, 0 = unknown).
+ */
+typedef struct mo_diag {
+    int code;        /* the MO_E* code returned */
+    char file[256];  /* input file or "" */
+    uint64_t line;   /* 1-based line, 0 = none */
+    uint32_t col;    /* 1-based column, 0 = none */
+    char field[64];  /* JSON key or model field, "" = none */
+    char msg[512];   /* full sentence describing the problem */
+} mo_diag;
+
+/* ==== Memory ==== */
+
+/**
+ * Replaces the allocator used by the library. Call before any other call.
+ * @return MO_OK, or MO_EINVAL when a pointer is NULL.
+ */
+MO_API int mo_set_allocator(void *(*malloc_fn)(size_t), void *(*realloc_fn)(void *, size_t),
+                            void (*free_fn)(void *));
+/** Frees a buffer the library returned to the caller (rule 3). NULL is a no-op. */
+MO_API void mo_free(void *p);
+/** Bytes currently allocated through the library's allocator. Thread-safe. */
+MO_API size_t mo_memory_used(void);
+
+/* ==== Text normalization ==== */
+
+/** Which normalizations fired on a text; bits of mo_norm_view.flags. */
+enum mo_norm_flag {
+    MO_NORM_INVALID_UTF8 = 1u << 0, /* invalid bytes replaced by U+FFFD */
+    MO_NORM_INVISIBLE = 1u << 1,    /* zero-width, bidi, soft hyphen, tag, variation selector */
+    MO_NORM_COMPAT = 1u << 2,       /* NFKC changed something (fullwidth, ligatures, math) */
+    MO_NORM_CONFUSABLE = 1u << 3,   /* a homoglyph from another script was mapped */
+    MO_NORM_DIACRITIC = 1u << 4,    /* combining marks were stripped */
+    MO_NORM_LEET = 1u << 5,         /* a leetspeak/symbol reading was produced */
+    MO_NORM_SPACED = 1u << 6,       /* "f u c k" single letters joined */
+    MO_NORM_PUNCT_SPLIT = 1u << 7,  /* "f.u.c.k" punctuation inside a word removed */
+    MO_NORM_MASKED = 1u << 8,       /* "f*ck" mask characters inside a word */
+    MO_NORM_REPEAT = 1u << 9,       /* "fuuuuck" letter runs squeezed */
+    MO_NORM_EMOJI = 1u << 10,       /* emoji present */
+    MO_NORM_MIXED_SCRIPT = 1u << 11 /* a word mixes scripts */
+};
+#define MO_NORM_N_FLAGS 12
+
+/** Name of one flag bit ("leet"); static storage; NULL for an unknown bit. */
+MO_API const char *mo_norm_flag_name(uint32_t flag);
+
+/**
+ * The result of normalizing one text; borrowed from the normalizer and valid
+ * until the next mo_normalize call on it or mo_normalizer_free.
+ *
+ * `text` is the primary reading: NFKC, case folded, invisible characters
+ * removed, confusables mapped, diacritics stripped, spacing/punctuation tricks
+ * joined and letter runs squeezed. `alt` is the leetspeak reading (digits and
+ * symbols inside words read as letters) or NULL when it equals `text`.
+ * For every output byte i, the original input byte range is
+ * [src_start[i], src_end[i]). Both strings are NUL-terminated for convenience.
+ */
+typedef struct mo_norm_view {
+    const char *text;          /* primary reading, UTF-8 */
+    size_t len;                /* bytes in text */
+    const uint32_t *src_start; /* (len) first original byte of each output byte */
+    const uint32_t *src_end;   /* (len) one past the last original byte */
+    const char *alt;           /* leet reading or NULL */
+    size_t alt_len;            /* bytes in alt */
+    const uint32_t *alt_src_start; /* (alt_len) */
+    const uint32_t *alt_src_end;   /* (alt_len) */
+    uint32_t flags;            /* mo_norm_flag bits that fired */
+} mo_norm_view;
+
+typedef struct mo_normalizer mo_normalizer;
+
+/**
+ * Creates a normalizer: reusable buffers for one thread. Not thread-safe; use
+ * one per thread. @return MO_OK or MO_ENOMEM. Free with mo_normalizer_free.
+ */
+MO_API int mo_normalizer_new(mo_normalizer **out);
+MO_API void mo_normalizer_free(mo_normalizer *n);
+
+/**
+ * Normalizes `len` bytes of `in` (any bytes; invalid UTF-8 is replaced, never
+ * rejected). @return MO_OK, MO_ELIMIT when len > 64 MiB, MO_ENOMEM.
+ * *out is borrowed from `n` (rule 2).
+ */
+MO_API int mo_normalize(mo_normalizer *n, const char *in, size_t len, const mo_norm_view **out);
+
+/* ==== Text classifier ==== */
+
+typedef struct mo_model mo_model;
+typedef struct mo_model_scratch mo_model_scratch;
+
+/**
+ * Loads a model file by mmap. The model is immutable and may be shared by any
+ * number of threads. @return MO_OK, MO_EIO (cannot open/map), MO_EFORMAT (bad
+ * magic, truncated, checksum or bounds), MO_EVERSION (newer major version),
+ * MO_ENOMEM. Details in diag. Free with mo_model_free.
+ */
+MO_API int mo_model_load(const char *path, mo_model **out, mo_diag *diag);
+/**
+ * Loads a model from a memory buffer; the model copies nothing and borrows
+ * `buf`, which must outlive the model and be 64-byte aligned.
+ */
+MO_API int mo_model_load_buffer(const void *buf, size_t len, mo_model **out, mo_diag *diag);
+MO_API void mo_model_free(mo_model *model);
+
+/** Number of labels the model predicts. */
+MO_API size_t mo_model_n_labels(const mo_model *model);
+/** Name of label i; borrowed until mo_model_free; NULL when i is out of range. */
+MO_API const char *mo_model_label(const mo_model *model, size_t i);
+/** Operating threshold of label i on the calibrated score; -1 when out of range. */
+MO_API float mo_model_threshold(const mo_model *model, size_t i);
+/** Model metadata as a JSON text; borrowed until mo_model_free. */
+MO_API const char *mo_model_meta_json(const mo_model *model);
+
+/**
+ * Per-thread working memory for mo_model_predict; allocated once, so predict
+ * allocates nothing. Not thread-safe. Free with mo_model_scratch_free.
+ */
+MO_API int mo_model_scratch_new(const mo_model *model, mo_model_scratch **out);
+MO_API void mo_model_scratch_free(mo_model_scratch *s);
+
+/**
+ * Scores one raw text. Writes mo_model_n_labels() calibrated probabilities to
+ * `scores` (caller-owned). `view_out`, when not NULL, receives the
+ * normalization of the text, borrowed from the scratch until its next use.
+ * @return MO_OK, MO_EINVAL, MO_ELIMIT (text over 64 MiB).
+ */
+MO_API int mo_model_predict(const mo_model *model, mo_model_scratch *s, const char *text,
+                            size_t len, float *scores, const mo_norm_view **view_out);
+
+/* ==== Training ==== */
+
+/** Training options; mo_train_options_default() fills sensible values. */
+typedef struct mo_train_options {
+    uint64_t seed;              /* PRNG seed for shuffling and init */
+    uint32_t epochs;            /* maximum epochs */
+    uint32_t patience;          /* early stop after this many epochs without dev gain */
+    uint32_t hash_bits;         /* log2 of the feature buckets */
+    uint32_t word_ngrams;       /* 1 or 2 */
+    uint32_t char_min, char_max;/* char n-gram lengths, 0 = none */
+    float lr;                   /* AdaGrad base learning rate */
+    float l2;                   /* L2 penalty per example */
+    float target_precision;     /* operating thresholds aim for this precision on dev */
+    int quantize;               /* store weights as int8 */
+    int verbose;                /* progress lines on stderr */
+} mo_train_options;
+
+MO_API void mo_train_options_default(mo_train_options *opt);
+
+/** Progress passed to a training callback once per epoch. */
+typedef struct mo_train_progress {
+    uint32_t epoch;       /* 1-based */
+    uint32_t epochs;      /* maximum */
+    double train_loss;    /* mean masked log loss this epoch */
+    double dev_loss;      /* mean masked log loss on dev */
+    double dev_pr_auc;    /* macro PR-AUC on dev over labels with positives */
+    double examples_per_s;
+} mo_train_progress;
+
+typedef int (*mo_train_progress_fn)(const mo_train_progress *p, void *user);
+
+/**
+ * Trains a model from JSONL files (the data format of docs/DATA.md) and writes
+ * it atomically to out_path (temp file, fsync, rename). Labels are those seen
+ * in the training data unless `labels` (a NULL-terminated list) is given.
+ * Unknown labels are masked. Deterministic for a given seed and data.
+ * @return MO_OK, MO_EIO, MO_EPARSE (diag names file, line, field),
+ * MO_ENAN, MO_ESTOPPED, MO_ENOMEM.
+ */
+MO_API int mo_train_files(const char *train_path, const char *dev_path, const char *const *labels,
+                          const mo_train_options *opt, const char *out_path,
+                          mo_train_progress_fn progress, void *user, mo_diag *diag);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* MODERATO_H */
