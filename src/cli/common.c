@@ -1,0 +1,308 @@
+/*
+ * common.c -- helpers shared by the subcommands: exit-code mapping, diag
+ * printing, the bounded line reader, fast JSON output and option parsing.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int mo_cli_exit_for(int rc)
+{
+    return rc == MO_OK ? MO_EXIT_OK : MO_EXIT_FAILURE;
+}
+
+void mo_cli_print_diag(const char *cmd, int rc, const mo_diag *d)
+{
+    if (d && d->msg[0]) {
+        fprintf(stderr, "moderato %s: ", cmd);
+        if (d->file[0] && !strstr(d->msg, d->file)) {
+            fprintf(stderr, "%s:", d->file);
+            if (d->line)
+                fprintf(stderr, "%llu:", (unsigned long long)d->line);
+            fputc(' ', stderr);
+        }
+        if (d->field[0] && !strstr(d->msg, d->field))
+            fprintf(stderr, "field '%s': ", d->field);
+        fprintf(stderr, "%s (%s)\n", d->msg, mo_err_name(rc));
+    } else {
+        fprintf(stderr, "moderato %s: %s (%s)\n", cmd, mo_strerror(rc), mo_err_name(rc));
+    }
+}
+
+/* ==== Line reader ==== */
+
+void mo_line_reader_init(mo_line_reader *r, FILE *f, size_t max_bytes)
+{
+    memset(r, 0, sizeof *r);
+    r->f = f;
+    r->max_bytes = max_bytes;
+}
+
+int mo_line_reader_next(mo_line_reader *r)
+{
+    r->len = 0;
+    r->full_len = 0;
+    r->too_long = false;
+    int c;
+    bool any = false;
+    for (;;) {
+        /* Fast path: read a chunk with getc_unlocked until newline. */
+        c = getc_unlocked(r->f);
+        if (c == EOF)
+            break;
+        any = true;
+        if (c == '\n')
+            break;
+        r->full_len++;
+        if (r->len >= r->max_bytes) {
+            r->too_long = true;
+            continue;
+        }
+        if (r->len + 2 > r->cap) {
+            size_t cap = r->cap ? r->cap * 2 : 4096;
+            char *p = realloc(r->buf, cap);
+            if (!p)
+                return -1;
+            r->buf = p;
+            r->cap = cap;
+        }
+        r->buf[r->len++] = (char)c;
+    }
+    if (ferror(r->f))
+        return -1;
+    if (!any)
+        return 0;
+    if (!r->buf) {
+        r->buf = malloc(4096);
+        if (!r->buf)
+            return -1;
+        r->cap = 4096;
+    }
+    if (r->len && r->buf[r->len - 1] == '\r')
+        r->len--;
+    r->buf[r->len] = '\0';
+    r->line_no++;
+    return 1;
+}
+
+void mo_line_reader_free(mo_line_reader *r)
+{
+    free(r->buf);
+    r->buf = NULL;
+    r->cap = r->len = 0;
+}
+
+/* ==== Output ==== */
+
+int mo_out_reserve(mo_out *o, size_t extra)
+{
+    if (o->len + extra + 1 <= o->cap)
+        return 0;
+    size_t cap = o->cap ? o->cap : 256;
+    while (cap < o->len + extra + 1)
+        cap *= 2;
+    char *p = realloc(o->ptr, cap);
+    if (!p)
+        return -1;
+    o->ptr = p;
+    o->cap = cap;
+    return 0;
+}
+
+int mo_out_str(mo_out *o, const char *s, size_t n)
+{
+    if (mo_out_reserve(o, n))
+        return -1;
+    memcpy(o->ptr + o->len, s, n);
+    o->len += n;
+    return 0;
+}
+
+/* Length of a valid UTF-8 sequence starting at s (n bytes left), 0 if invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    size_t len;
+    unsigned cp;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2, cp = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF)
+        len = 3, cp = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4)
+        len = 4, cp = c & 0x07;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return 0;
+    return len;
+}
+
+int mo_out_json_string(mo_out *o, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    /* Worst case: every byte becomes \u00XX (6) or U+FFFD (3). */
+    if (mo_out_reserve(o, n * 6 + 2))
+        return -1;
+    char *d = o->ptr + o->len;
+    *d++ = '"';
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    while (p < end) {
+        unsigned char c = *p;
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            *d++ = (char)c;
+            p++;
+            continue;
+        }
+        if (c < 0x80) {
+            *d++ = '\\';
+            switch (c) {
+            case '"': *d++ = '"'; break;
+            case '\\': *d++ = '\\'; break;
+            case '\n': *d++ = 'n'; break;
+            case '\t': *d++ = 't'; break;
+            case '\r': *d++ = 'r'; break;
+            default:
+                *d++ = 'u', *d++ = '0', *d++ = '0';
+                *d++ = hex[c >> 4], *d++ = hex[c & 15];
+            }
+            p++;
+            continue;
+        }
+        size_t l = utf8_seq(p, (size_t)(end - p));
+        if (!l) {
+            memcpy(d, "\xEF\xBF\xBD", 3);
+            d += 3;
+            p++;
+        } else {
+            memcpy(d, p, l);
+            d += l;
+            p += l;
+        }
+    }
+    *d++ = '"';
+    o->len = (size_t)(d - o->ptr);
+    return 0;
+}
+
+int mo_out_prob(mo_out *o, float p)
+{
+    if (mo_out_reserve(o, 8))
+        return -1;
+    if (!(p > 0.0f)) /* also NaN */
+        p = 0.0f;
+    if (p > 1.0f)
+        p = 1.0f;
+    unsigned v = (unsigned)lrintf(p * 10000.0f);
+    char *d = o->ptr + o->len;
+    if (v >= 10000) {
+        *d++ = '1';
+    } else if (v == 0) {
+        *d++ = '0';
+    } else {
+        char digits[4] = {(char)('0' + v / 1000), (char)('0' + v / 100 % 10),
+                          (char)('0' + v / 10 % 10), (char)('0' + v % 10)};
+        int last = 3;
+        while (last > 0 && digits[last] == '0')
+            last--;
+        *d++ = '0';
+        *d++ = '.';
+        for (int i = 0; i <= last; i++)
+            *d++ = digits[i];
+    }
+    o->len = (size_t)(d - o->ptr);
+    return 0;
+}
+
+int mo_out_u64(mo_out *o, unsigned long long v)
+{
+    char tmp[24];
+    int n = 0;
+    do
+        tmp[n++] = (char)('0' + v % 10);
+    while ((v /= 10));
+    if (mo_out_reserve(o, (size_t)n))
+        return -1;
+    while (n)
+        o->ptr[o->len++] = tmp[--n];
+    return 0;
+}
+
+/* ==== Options ==== */
+
+bool mo_cli_parse_u64(const char *cmd, const char *opt, const char *val, unsigned long long min,
+                      unsigned long long max, unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    if (!val || !*val || *val == '-') {
+        fprintf(stderr, "moderato %s: %s needs a non-negative integer\n", cmd, opt);
+        return false;
+    }
+    unsigned long long v = strtoull(val, &end, 10);
+    if (errno || *end || v < min || v > max) {
+        fprintf(stderr, "moderato %s: %s: '%s' is not an integer in [%llu, %llu]\n", cmd, opt, val,
+                min, max);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+bool mo_cli_parse_float(const char *cmd, const char *opt, const char *val, double min, double max,
+                        double *out)
+{
+    char *end;
+    errno = 0;
+    if (!val || !*val) {
+        fprintf(stderr, "moderato %s: %s needs a number\n", cmd, opt);
+        return false;
+    }
+    double v = strtod(val, &end);
+    if (errno || *end || !(v >= min && v <= max)) {
+        fprintf(stderr, "moderato %s: %s: '%s' is not a number in [%g, %g]\n", cmd, opt, val, min,
+                max);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+const char *mo_cli_default_model(void)
+{
+    static char path[PATH_MAX];
+    const char *env = getenv("MODERATO_MODEL");
+    if (env && *env)
+        return env;
+    /* <dir of executable>/../models/default.momd (a source checkout's build/). */
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(path, sizeof path, "%.3800s/../models/default.momd", exe);
+            if (access(path, R_OK) == 0)
+                return path;
+            snprintf(path, sizeof path, "%.3800s/../share/moderato/default.momd", exe);
+            if (access(path, R_OK) == 0)
+                return path;
+        }
+    }
+    return "models/default.momd";
+}
