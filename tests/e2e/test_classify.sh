@@ -1,0 +1,128 @@
+#!/bin/sh
+# End-to-end tests of `moderato train` and `moderato classify` through the CLI:
+# determinism, output shape and order, threads, text mode, bad records (each
+# answered in place and reported with its line number), over-long lines,
+# corrupt model files and --help on every command.
+set -eu
+BUILD=${BUILD:-build}
+M="$BUILD/moderato"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+# --help everywhere, exit 0; unknown option exit 2.
+for c in classify train eval normalize; do
+    "$M" $c --help >/dev/null || fail "$c --help"
+done
+"$M" --help >/dev/null || fail "moderato --help"
+set +e; "$M" classify --bogus 2>/dev/null; rc=$?; set -e
+[ $rc = 2 ] || fail "unknown option should exit 2, got $rc"
+
+# Train twice with one seed: byte-identical; another seed: different.
+D=tests/data/e2e
+"$M" train --data $D/train.jsonl --dev $D/dev.jsonl -o "$T/a.momd" --seed 7 --quiet
+"$M" train --data $D/train.jsonl --dev $D/dev.jsonl -o "$T/b.momd" --seed 7 --quiet
+"$M" train --data $D/train.jsonl --dev $D/dev.jsonl -o "$T/c.momd" --seed 8 --quiet
+cmp -s "$T/a.momd" "$T/b.momd" || fail "same seed gave different model files"
+cmp -s "$T/a.momd" "$T/c.momd" && fail "different seeds gave identical model files"
+
+# Classify: one line per item, order preserved, the obvious cases right.
+cat > "$T/in.jsonl" <<'J'
+{"id":"x1","text":"subscribe to my channel for free gift cards"}
+{"id":"x2","text":"the chorus on this album is beautiful"}
+{"id":"x3","text":"shut up you worthless clown"}
+J
+"$M" classify --model "$T/a.momd" < "$T/in.jsonl" > "$T/out.jsonl"
+[ "$(wc -l < "$T/out.jsonl")" = 3 ] || fail "expected 3 output lines"
+python3 - "$T/out.jsonl" <<'PY' || fail "classify output check"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert [r["id"] for r in rows] == ["x1", "x2", "x3"], rows
+assert set(rows[0]["scores"]) == {"spam", "harassment"}, rows[0]
+assert rows[0]["scores"]["spam"] > rows[1]["scores"]["spam"], rows
+assert rows[2]["scores"]["harassment"] > rows[1]["scores"]["harassment"], rows
+assert "spam" in rows[0]["flagged"] and "spam" not in rows[1]["flagged"], rows
+assert all(0.0 <= v <= 1.0 for r in rows for v in r["scores"].values())
+PY
+
+# Threads: identical output for 1 and 4 threads on a larger input, in order.
+for i in $(seq 1 3000); do echo "{\"id\":\"n$i\",\"text\":\"song $i check out my channel $i\"}"; done > "$T/big.jsonl"
+"$M" classify --model "$T/a.momd" --threads 1 < "$T/big.jsonl" > "$T/t1.jsonl"
+"$M" classify --model "$T/a.momd" --threads 4 < "$T/big.jsonl" > "$T/t4.jsonl"
+cmp -s "$T/t1.jsonl" "$T/t4.jsonl" || fail "threaded output differs from single-threaded"
+[ "$(sed -n 3000p "$T/t4.jsonl" | cut -c1-14)" = '{"id":"n3000",' ] || fail "order not preserved"
+
+# Text mode: ids are line numbers.
+printf 'free gift cards click now\nlovely melody\n' | "$M" classify --model "$T/a.momd" --format text > "$T/txt.jsonl"
+head -c 7 "$T/txt.jsonl" | grep -q '{"id":1' || fail "text mode id"
+
+# Bad records: malformed JSON, missing text, non-string text, invalid UTF-8,
+# an over-long line. Each answered in place, reported with its line number,
+# the batch goes on, exit status 3.
+{
+    echo '{"id":"g1","text":"fine text"}'
+    echo '{"id":"b1","text":'
+    echo '{"id":"b2"}'
+    echo '{"id":"b3","text":42}'
+    printf '{"id":"b4","text":"bad \377 byte"}\n'
+    python3 -c 'print("{\"id\":\"b5\",\"text\":\"" + "a" * 3000 + "\"}")'
+    echo '{"id":"g2","text":"also fine"}'
+} > "$T/bad.jsonl"
+set +e
+"$M" classify --model "$T/a.momd" --max-bytes 2000 < "$T/bad.jsonl" > "$T/bad.out" 2> "$T/bad.err"
+rc=$?
+set -e
+[ $rc = 3 ] || fail "bad records should exit 3, got $rc"
+[ "$(wc -l < "$T/bad.out")" = 7 ] || fail "expected 7 output lines for 7 input lines"
+python3 - "$T/bad.out" <<'PY' || fail "bad record output check"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert "scores" in rows[0] and "scores" in rows[6], rows
+for r, line in zip(rows[1:6], range(2, 7)):
+    assert "error" in r and r["line"] == line, r
+assert rows[2]["id"] == "b2" and "missing" in rows[2]["error"]
+assert "over --max-bytes" in rows[5]["error"]
+PY
+grep -q 'stdin:2:' "$T/bad.err" || fail "stderr names line 2"
+grep -q "stdin:3: field 'text': missing" "$T/bad.err" || fail "stderr names field"
+grep -q '5 of 7 records rejected' "$T/bad.err" || fail "summary line"
+
+# A 50 MB line is rejected with a clear error and does not stop the batch.
+python3 -c 'import sys; sys.stdout.write("{\"id\":\"huge\",\"text\":\"" + "x" * (50 << 20) + "\"}\n{\"id\":\"after\",\"text\":\"ok\"}\n")' > "$T/huge.jsonl"
+set +e
+"$M" classify --model "$T/a.momd" < "$T/huge.jsonl" > "$T/huge.out" 2> "$T/huge.err"
+rc=$?
+set -e
+[ $rc = 3 ] || fail "50 MB line should exit 3, got $rc"
+grep -q '"after"' "$T/huge.out" || fail "line after the huge one was lost"
+grep -q 'over --max-bytes' "$T/huge.err" || fail "huge line error message"
+
+# Corrupt and truncated model files: clear error, exit 1, no crash.
+head -c 100 "$T/a.momd" > "$T/trunc.momd"
+set +e
+echo '{"id":"x","text":"hi"}' | "$M" classify --model "$T/trunc.momd" > /dev/null 2> "$T/trunc.err"
+rc=$?
+set -e
+[ $rc = 1 ] || fail "truncated model should exit 1, got $rc"
+grep -q 'trunc.momd' "$T/trunc.err" || fail "error names the model file"
+set +e
+echo '{"id":"x","text":"hi"}' | "$M" classify --model "$T/none.momd" > /dev/null 2>&1
+rc=$?
+set -e
+[ $rc = 1 ] || fail "missing model should exit 1"
+
+# Malformed training data: error names file and line.
+printf '{"id":"1","text":"a","labels":{"spam":1}}\n{"id":"2","text":\n' > "$T/badtrain.jsonl"
+set +e
+"$M" train --data "$T/badtrain.jsonl" --dev $D/dev.jsonl -o "$T/x.momd" --quiet 2> "$T/train.err"
+rc=$?
+set -e
+[ $rc = 1 ] || fail "bad training data should exit 1"
+grep -q 'badtrain.jsonl:2' "$T/train.err" || fail "train error names file:line: $(cat "$T/train.err")"
+[ ! -e "$T/x.momd" ] || fail "no model file may be written on failure"
+
+# eval runs and reports both labels.
+"$M" eval --model "$T/a.momd" --data $D/dev.jsonl > "$T/eval.txt"
+grep -q '^spam' "$T/eval.txt" || fail "eval table has spam"
+"$M" eval --model "$T/a.momd" --data $D/dev.jsonl --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["groups"]["all"]["labels"]["spam"]["pr_auc"] > 0.9, d' || fail "eval json"
+echo "e2e classify: all checks passed"
