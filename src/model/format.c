@@ -1,0 +1,443 @@
+/*
+ * format.c -- the model file (STYLE.md section I): serializing a model into
+ * bytes, and loading one from a file (mmap, PROT_READ, MAP_PRIVATE) or from a
+ * caller's buffer with full validation, so no corrupt input can crash the
+ * reader: magic, version, sizes, XXH64 checksum, every tensor's bounds and
+ * alignment, and the metadata JSON with its required fields. Weights are
+ * used in place, never copied. Also the mo_model accessors. Uses base, text.
+ *
+ * Layout (little-endian): 64-byte header | metadata JSON | tensor table
+ * (88 bytes per tensor) | tensor data, each 64-byte aligned | u64 XXH64 of
+ * every byte before it.
+ */
+#include "model/model_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+/* ==== Little-endian helpers ==== */
+
+static void put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    uint32_t v = 0;
+    for (int i = 3; i >= 0; i--)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+static uint64_t get64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+static uint64_t align_up(uint64_t x, uint64_t a)
+{
+    return (x + a - 1) / a * a;
+}
+
+static size_t dtype_size(uint32_t dtype)
+{
+    return dtype == MO__DTYPE_F32 ? 4 : dtype == MO__DTYPE_I8 ? 1 : 0;
+}
+
+/* ==== Writing ==== */
+
+int mo__model_serialize(const char *meta_json, size_t meta_len, const mo__tensor *t, size_t n_t,
+                        uint8_t **out, size_t *out_len)
+{
+    *out = NULL;
+    *out_len = 0;
+    if (n_t > MO__MODEL_MAX_TENSORS)
+        return MO_EINVAL;
+    uint64_t meta_off = MO__MODEL_HEADER_SIZE;
+    uint64_t table_off = align_up(meta_off + meta_len, 8);
+    uint64_t pos = align_up(table_off + n_t * MO__MODEL_TENSOR_ENTRY, MO__MODEL_ALIGN);
+    uint64_t offs[MO__MODEL_MAX_TENSORS];
+    for (size_t i = 0; i < n_t; i++) {
+        if (strlen(t[i].name) >= 32 || t[i].n_dims < 1 || t[i].n_dims > 4)
+            return MO_EINVAL;
+        offs[i] = pos;
+        pos = align_up(pos + t[i].nbytes, MO__MODEL_ALIGN);
+    }
+    uint64_t total = pos + 8;
+    if (total > SIZE_MAX)
+        return MO_ELIMIT;
+    uint8_t *b = mo__calloc(1, (size_t)total);
+    if (!b)
+        return MO_ENOMEM;
+    memcpy(b, MO__MODEL_MAGIC, 4);
+    put16(b + 4, MO__MODEL_MAJOR);
+    put16(b + 6, MO__MODEL_MINOR);
+    put32(b + 8, MO__MODEL_HEADER_SIZE);
+    put32(b + 12, 0);
+    put64(b + 16, total);
+    put64(b + 24, meta_off);
+    put64(b + 32, meta_len);
+    put64(b + 40, table_off);
+    put32(b + 48, (uint32_t)n_t);
+    memcpy(b + meta_off, meta_json, meta_len);
+    for (size_t i = 0; i < n_t; i++) {
+        uint8_t *e = b + table_off + i * MO__MODEL_TENSOR_ENTRY;
+        memcpy(e, t[i].name, strlen(t[i].name));
+        put32(e + 32, t[i].dtype);
+        put32(e + 36, t[i].n_dims);
+        for (int d = 0; d < 4; d++)
+            put64(e + 40 + 8 * d, t[i].dims[d]);
+        put64(e + 72, offs[i]);
+        put64(e + 80, t[i].nbytes);
+        if (t[i].nbytes)
+            memcpy(b + offs[i], t[i].data, (size_t)t[i].nbytes);
+    }
+    put64(b + pos, XXH64(b, (size_t)pos, 0));
+    *out = b;
+    *out_len = (size_t)total;
+    return MO_OK;
+}
+
+/* ==== Loading ==== */
+
+typedef struct tensor_view {
+    char name[33];
+    uint32_t dtype;
+    uint32_t n_dims;
+    uint64_t dims[4];
+    uint64_t offset;
+    uint64_t nbytes;
+} tensor_view;
+
+#define FAIL(code, field, ...)                                                                    \
+    do {                                                                                          \
+        rc = mo__diag_set(diag, code, src, 0, field, __VA_ARGS__);                                \
+        goto fail;                                                                                \
+    } while (0)
+
+/* Reads a number field of a JSON object; returns 0 when missing or not numeric. */
+static int json_num(json_t *o, const char *key, double *out)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v || !json_is_number(v))
+        return 0;
+    *out = json_number_value(v);
+    return 1;
+}
+
+static const tensor_view *find_tensor(const tensor_view *tv, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(tv[i].name, name) == 0)
+            return &tv[i];
+    return NULL;
+}
+
+/* Validates buf (len bytes, 64-aligned) and builds the model. `src` names the
+ * input in diagnostics. On success the model borrows buf. */
+static int load_common(const uint8_t *buf, size_t len, const char *src, mo_model **out,
+                       mo_diag *diag)
+{
+    int rc = MO_OK;
+    mo_model *m = NULL;
+    json_t *meta = NULL;
+    tensor_view *tv = NULL;
+    *out = NULL;
+
+    if (len < 4 || memcmp(buf, MO__MODEL_MAGIC, 4) != 0)
+        FAIL(MO_EFORMAT, "magic", "%s: not a moderato model (bad magic)", src);
+    if (len < MO__MODEL_HEADER_SIZE + 8)
+        FAIL(MO_EFORMAT, "file_size", "%s: truncated: file is %zu bytes, smaller than a header",
+             src, len);
+    uint16_t major = get16(buf + 4), minor = get16(buf + 6);
+    if (major != MO__MODEL_MAJOR)
+        FAIL(MO_EVERSION, "major",
+             "%s: model format version %u.%u is not supported (this reader reads %u.x)", src,
+             major, minor, MO__MODEL_MAJOR);
+    uint32_t header_size = get32(buf + 8);
+    uint64_t file_size = get64(buf + 16);
+    if (file_size != len)
+        FAIL(MO_EFORMAT, "file_size", "%s: truncated: file is %zu bytes, header says %llu", src,
+             len, (unsigned long long)file_size);
+    if (header_size < MO__MODEL_HEADER_SIZE || header_size > len - 8)
+        FAIL(MO_EFORMAT, "header_size", "%s: header_size %u is out of range", src, header_size);
+    uint64_t want = get64(buf + len - 8), got = XXH64(buf, len - 8, 0);
+    if (want != got)
+        FAIL(MO_EFORMAT, "checksum",
+             "%s: checksum mismatch (file says %016llx, content hashes to %016llx): corrupted",
+             src, (unsigned long long)want, (unsigned long long)got);
+
+    uint64_t body_end = len - 8;
+    uint64_t meta_off = get64(buf + 24), meta_len = get64(buf + 32);
+    if (meta_off < header_size || meta_off > body_end || meta_len > body_end - meta_off)
+        FAIL(MO_EFORMAT, "meta_off", "%s: metadata [%llu, +%llu) is outside the file", src,
+             (unsigned long long)meta_off, (unsigned long long)meta_len);
+    uint64_t table_off = get64(buf + 40);
+    uint32_t n_tensors = get32(buf + 48);
+    if (n_tensors > MO__MODEL_MAX_TENSORS)
+        FAIL(MO_EFORMAT, "n_tensors", "%s: %u tensors is over the limit of %d", src, n_tensors,
+             MO__MODEL_MAX_TENSORS);
+    if (table_off < header_size || table_off > body_end ||
+        (uint64_t)n_tensors * MO__MODEL_TENSOR_ENTRY > body_end - table_off)
+        FAIL(MO_EFORMAT, "table_off", "%s: tensor table at %llu is outside the file", src,
+             (unsigned long long)table_off);
+
+    tv = mo__calloc(n_tensors ? n_tensors : 1, sizeof *tv);
+    if (!tv)
+        FAIL(MO_ENOMEM, NULL, "%s: out of memory", src);
+    for (uint32_t i = 0; i < n_tensors; i++) {
+        const uint8_t *e = buf + table_off + (uint64_t)i * MO__MODEL_TENSOR_ENTRY;
+        tensor_view *t = &tv[i];
+        if (!memchr(e, 0, 32))
+            FAIL(MO_EFORMAT, "tensor.name", "%s: tensor %u: name is not NUL-terminated", src, i);
+        memcpy(t->name, e, 32);
+        t->dtype = get32(e + 32);
+        t->n_dims = get32(e + 36);
+        for (int d = 0; d < 4; d++)
+            t->dims[d] = get64(e + 40 + 8 * d);
+        t->offset = get64(e + 72);
+        t->nbytes = get64(e + 80);
+        size_t es = dtype_size(t->dtype);
+        if (!es)
+            FAIL(MO_EFORMAT, "tensor.dtype", "%s: tensor '%s': unknown dtype %u", src, t->name,
+                 t->dtype);
+        if (t->n_dims < 1 || t->n_dims > 4)
+            FAIL(MO_EFORMAT, "tensor.n_dims", "%s: tensor '%s': n_dims %u not in 1..4", src,
+                 t->name, t->n_dims);
+        uint64_t count = 1;
+        for (uint32_t d = 0; d < t->n_dims; d++) {
+            if (t->dims[d] && count > UINT64_MAX / t->dims[d])
+                FAIL(MO_EFORMAT, "tensor.dims", "%s: tensor '%s': dims overflow", src, t->name);
+            count *= t->dims[d];
+        }
+        if (count > UINT64_MAX / es || count * es != t->nbytes)
+            FAIL(MO_EFORMAT, "tensor.nbytes", "%s: tensor '%s': nbytes %llu does not match dims",
+                 src, t->name, (unsigned long long)t->nbytes);
+        if (t->offset % MO__MODEL_ALIGN)
+            FAIL(MO_EFORMAT, "tensor.offset", "%s: tensor '%s': offset %llu is not %d-aligned",
+                 src, t->name, (unsigned long long)t->offset, MO__MODEL_ALIGN);
+        if (t->offset < header_size || t->offset > body_end || t->nbytes > body_end - t->offset)
+            FAIL(MO_EFORMAT, "tensor.offset", "%s: tensor '%s': [%llu, +%llu) is outside the file",
+                 src, t->name, (unsigned long long)t->offset, (unsigned long long)t->nbytes);
+    }
+
+    m = mo__calloc(1, sizeof *m);
+    if (!m)
+        FAIL(MO_ENOMEM, NULL, "%s: out of memory", src);
+    m->base = buf;
+    m->size = len;
+    m->meta_json = mo__strndup((const char *)buf + meta_off, (size_t)meta_len);
+    if (!m->meta_json)
+        FAIL(MO_ENOMEM, NULL, "%s: out of memory", src);
+
+    json_error_t jerr;
+    meta = json_loadb((const char *)buf + meta_off, (size_t)meta_len, 0, &jerr);
+    if (!meta || !json_is_object(meta))
+        FAIL(MO_EFORMAT, "meta", "%s: metadata is not a JSON object: %s", src,
+             meta ? "wrong type" : jerr.text);
+
+    json_t *feat = json_object_get(meta, "features");
+    double hb, wn, cmin, cmax;
+    if (!json_is_object(feat) || !json_num(feat, "hash_bits", &hb) ||
+        !json_num(feat, "word_ngrams", &wn) || !json_num(feat, "char_min", &cmin) ||
+        !json_num(feat, "char_max", &cmax))
+        FAIL(MO_EFORMAT, "features", "%s: metadata field 'features' is missing or incomplete",
+             src);
+    if (!(hb >= 10 && hb <= 26) || !(wn >= 1 && wn <= 2) || !(cmax >= 0 && cmax <= 8) ||
+        !(cmin >= 0 && cmin <= cmax) || hb != (uint32_t)hb || wn != (uint32_t)wn ||
+        cmin != (uint32_t)cmin || cmax != (uint32_t)cmax)
+        FAIL(MO_EFORMAT, "features", "%s: metadata field 'features' has values out of range", src);
+    json_t *hs = json_object_get(feat, "hash_seed");
+    const char *hss = json_is_string(hs) ? json_string_value(hs) : "";
+    if (!*hss || strspn(hss, "0123456789") != strlen(hss) || strlen(hss) > 20)
+        FAIL(MO_EFORMAT, "features.hash_seed", "%s: metadata field 'features.hash_seed' is missing",
+             src);
+    m->feat.hash_bits = (uint32_t)hb;
+    m->feat.word_ngrams = (uint32_t)wn;
+    m->feat.char_min = (uint32_t)cmin;
+    m->feat.char_max = (uint32_t)cmax;
+    m->feat.hash_seed = strtoull(hss, NULL, 10);
+
+    json_t *labels = json_object_get(meta, "labels");
+    if (!json_is_array(labels) || json_array_size(labels) == 0 ||
+        json_array_size(labels) > MO__MODEL_MAX_LABELS)
+        FAIL(MO_EFORMAT, "labels", "%s: metadata field 'labels' must be a non-empty array", src);
+    size_t L = json_array_size(labels);
+    m->n_labels = L;
+    m->labels = mo__calloc(L + 1, sizeof *m->labels);
+    m->threshold = mo__calloc(L, sizeof(float));
+    m->platt_a = mo__calloc(L, sizeof(float));
+    m->platt_b = mo__calloc(L, sizeof(float));
+    if (!m->labels || !m->threshold || !m->platt_a || !m->platt_b)
+        FAIL(MO_ENOMEM, NULL, "%s: out of memory", src);
+    for (size_t i = 0; i < L; i++) {
+        json_t *o = json_array_get(labels, i);
+        json_t *name = json_object_get(o, "name");
+        json_t *cal = json_object_get(o, "calibration");
+        double thr, a, b;
+        if (!json_is_object(o) || !json_is_string(name) || !json_num(o, "threshold", &thr) ||
+            !json_is_object(cal) || !json_num(cal, "a", &a) || !json_num(cal, "b", &b))
+            FAIL(MO_EFORMAT, "labels", "%s: metadata 'labels[%zu]' needs name, threshold and "
+                 "calibration {a, b}", src, i);
+        if (!isfinite(thr) || !isfinite(a) || !isfinite(b))
+            FAIL(MO_EFORMAT, "labels", "%s: metadata 'labels[%zu]' has a non-finite number", src,
+                 i);
+        m->labels[i] = mo__strndup(json_string_value(name), json_string_length(name));
+        if (!m->labels[i])
+            FAIL(MO_ENOMEM, NULL, "%s: out of memory", src);
+        m->threshold[i] = (float)thr;
+        m->platt_a[i] = (float)a;
+        m->platt_b[i] = (float)b;
+    }
+
+    uint64_t n_buckets = 1ull << m->feat.hash_bits;
+    const tensor_view *tw = find_tensor(tv, n_tensors, "w");
+    const tensor_view *tb = find_tensor(tv, n_tensors, "b");
+    if (!tw || !tb)
+        FAIL(MO_EFORMAT, tw ? "b" : "w", "%s: tensor '%s' is missing", src, tw ? "b" : "w");
+    if (tw->n_dims != 2 || tw->dims[0] != n_buckets || tw->dims[1] != L)
+        FAIL(MO_EFORMAT, "w", "%s: tensor 'w' must be (%llu, %zu)", src,
+             (unsigned long long)n_buckets, L);
+    if (tb->n_dims != 1 || tb->dims[0] != L || tb->dtype != MO__DTYPE_F32)
+        FAIL(MO_EFORMAT, "b", "%s: tensor 'b' must be f32 (%zu)", src, L);
+    m->w.n_labels = L;
+    m->w.n_buckets = (uint32_t)n_buckets;
+    m->w.bias = (const float *)(buf + tb->offset);
+    if (tw->dtype == MO__DTYPE_I8) {
+        const tensor_view *ts = find_tensor(tv, n_tensors, "w_scale");
+        if (!ts || ts->n_dims != 1 || ts->dims[0] != L || ts->dtype != MO__DTYPE_F32)
+            FAIL(MO_EFORMAT, "w_scale", "%s: int8 tensor 'w' needs an f32 'w_scale' (%zu)", src,
+                 L);
+        m->w.w_i8 = (const int8_t *)(buf + tw->offset);
+        m->w.scale = (const float *)(buf + ts->offset);
+    } else {
+        m->w.w_f32 = (const float *)(buf + tw->offset);
+    }
+    json_decref(meta);
+    mo__free(tv);
+    *out = m;
+    return MO_OK;
+fail:
+    json_decref(meta);
+    mo__free(tv);
+    mo_model_free(m);
+    return rc;
+}
+
+#undef FAIL
+
+int mo_model_load_buffer(const void *buf, size_t len, mo_model **out, mo_diag *diag)
+{
+    if (!out)
+        return MO_EINVAL;
+    *out = NULL;
+    if (!buf || ((uintptr_t)buf % MO__MODEL_ALIGN) != 0)
+        return mo__diag_set(diag, MO_EINVAL, "<buffer>", 0, NULL,
+                            "model buffer must be non-NULL and %d-byte aligned", MO__MODEL_ALIGN);
+    return load_common(buf, len, "<buffer>", out, diag);
+}
+
+int mo_model_load(const char *path, mo_model **out, mo_diag *diag)
+{
+    if (!out || !path)
+        return MO_EINVAL;
+    *out = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return mo__diag_set(diag, MO_EIO, path, 0, NULL, "%s: cannot open: %s", path,
+                            strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        return mo__diag_set(diag, MO_EIO, path, 0, NULL, "%s: cannot stat: %s", path, strerror(e));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return mo__diag_set(diag, MO_EIO, path, 0, NULL, "%s: not a regular file", path);
+    }
+    size_t len = (size_t)st.st_size;
+    if (len < MO__MODEL_HEADER_SIZE + 8) {
+        close(fd);
+        return mo__diag_set(diag, MO_EFORMAT, path, 0, "file_size",
+                            "%s: truncated: file is %zu bytes, smaller than a header", path, len);
+    }
+    void *p = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+    int e = errno;
+    close(fd);
+    if (p == MAP_FAILED)
+        return mo__diag_set(diag, MO_EIO, path, 0, NULL, "%s: cannot map: %s", path, strerror(e));
+    int rc = load_common(p, len, path, out, diag);
+    if (rc != MO_OK) {
+        munmap(p, len);
+        return rc;
+    }
+    (*out)->is_mapped = 1;
+    return MO_OK;
+}
+
+void mo_model_free(mo_model *m)
+{
+    if (!m)
+        return;
+    if (m->labels)
+        for (size_t i = 0; i < m->n_labels; i++)
+            mo__free(m->labels[i]);
+    mo__free(m->labels);
+    mo__free(m->threshold);
+    mo__free(m->platt_a);
+    mo__free(m->platt_b);
+    mo__free(m->meta_json);
+    if (m->is_mapped)
+        munmap((void *)m->base, m->size);
+    mo__free(m);
+}
+
+size_t mo_model_n_labels(const mo_model *m)
+{
+    return m ? m->n_labels : 0;
+}
+
+const char *mo_model_label(const mo_model *m, size_t i)
+{
+    return m && i < m->n_labels ? m->labels[i] : NULL;
+}
+
+float mo_model_threshold(const mo_model *m, size_t i)
+{
+    return m && i < m->n_labels ? m->threshold[i] : -1.0f;
+}
+
+const char *mo_model_meta_json(const mo_model *m)
+{
+    return m ? m->meta_json : NULL;
+}

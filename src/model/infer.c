@@ -1,0 +1,82 @@
+/*
+ * infer.c -- classifier inference: a per-thread scratch (featurizer plus
+ * accumulators, all allocated up front) and mo_model_predict, which
+ * featurizes, sums one weight row per feature id (bucket-major, so one fetch
+ * per feature), and applies Platt calibration. No allocation after the
+ * featurizer's buffers have grown to the largest text seen. Uses base, text.
+ */
+#include "model/model_int.h"
+
+struct mo_model_scratch {
+    const mo_model *model;  /* the model this scratch was made for */
+    mo_featurizer *feat;    /* owned */
+    int32_t *iacc;          /* (n_labels) int8 accumulators */
+    float *facc;            /* (n_labels) float accumulators */
+    float *raw;             /* (n_labels) raw logits */
+};
+
+int mo_model_scratch_new(const mo_model *model, mo_model_scratch **out)
+{
+    if (!out)
+        return MO_EINVAL;
+    *out = NULL;
+    if (!model)
+        return MO_EINVAL;
+    int rc = MO_ENOMEM;
+    mo_model_scratch *s = mo__calloc(1, sizeof *s);
+    if (!s)
+        return MO_ENOMEM;
+    s->model = model;
+    s->iacc = mo__calloc(model->n_labels, sizeof *s->iacc);
+    s->facc = mo__calloc(model->n_labels, sizeof *s->facc);
+    s->raw = mo__calloc(model->n_labels, sizeof *s->raw);
+    if (!s->iacc || !s->facc || !s->raw)
+        goto fail;
+    rc = mo__feat_new(&model->feat, &s->feat);
+    if (rc != MO_OK)
+        goto fail;
+    /* Warm up the buffers with a typical short text, so the first real
+     * predictions already run without allocation. */
+    const uint32_t *ids;
+    size_t n_ids;
+    static const char warm[] = "warm up the feature buffers with a short sentence of text";
+    rc = mo__feat_extract(s->feat, warm, sizeof warm - 1, &ids, &n_ids, NULL);
+    if (rc != MO_OK)
+        goto fail;
+    *out = s;
+    return MO_OK;
+fail:
+    mo_model_scratch_free(s);
+    return rc;
+}
+
+void mo_model_scratch_free(mo_model_scratch *s)
+{
+    if (!s)
+        return;
+    mo__feat_free(s->feat);
+    mo__free(s->iacc);
+    mo__free(s->facc);
+    mo__free(s->raw);
+    mo__free(s);
+}
+
+int mo_model_predict(const mo_model *model, mo_model_scratch *s, const char *text, size_t len,
+                     float *scores, const mo_norm_view **view_out)
+{
+    if (view_out)
+        *view_out = NULL;
+    if (!model || !s || s->model != model || !scores || (!text && len))
+        return MO_EINVAL;
+    if (len > MO_TEXT_MAX_BYTES)
+        return MO_ELIMIT;
+    const uint32_t *ids;
+    size_t n_ids;
+    int rc = mo__feat_extract(s->feat, text ? text : "", len, &ids, &n_ids, view_out);
+    if (rc != MO_OK)
+        return rc;
+    mo__weights_logits(&model->w, ids, n_ids, s->iacc, s->facc, s->raw);
+    for (size_t l = 0; l < model->n_labels; l++)
+        scores[l] = mo__sigmoid(model->platt_a[l] * s->raw[l] + model->platt_b[l]);
+    return MO_OK;
+}

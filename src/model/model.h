@@ -1,0 +1,58 @@
+/*
+ * model.h -- the model layer's interface for other layers (detect, eval, cli):
+ * evaluation metrics over scores with masked (unknown) labels. The classifier
+ * itself is public API (mo_model_* and mo_train_* in moderato.h). May use base
+ * and text only.
+ *
+ * Label arrays use int8_t: 1 = positive, 0 = negative, -1 = unknown. Unknown
+ * entries are skipped by every metric. Metrics that are undefined for the
+ * input (no positives, one class only, nothing known) return NAN.
+ */
+#ifndef MO_MODEL_H
+#define MO_MODEL_H
+
+#include "base/base.h"
+
+/* ==== Metrics (metrics.c) ==== */
+
+/* Confusion counts and rates at one threshold (score >= threshold is positive). */
+typedef struct mo_metric_counts {
+    float threshold;  /* the threshold these counts are for */
+    size_t tp, fp, fn, tn;
+    size_t support;   /* known positives (tp + fn) */
+    size_t n_known;   /* examples with a known label */
+    double precision; /* tp / (tp + fp); 1 when nothing is predicted positive */
+    double recall;    /* tp / (tp + fn); NAN when there are no positives */
+    double f1;        /* harmonic mean; 0 when precision + recall == 0 */
+} mo_metric_counts;
+
+/* Average precision (area under the precision-recall curve, step-wise as in
+ * sklearn): equal scores form one group, so ties are order independent.
+ * NAN when there is no known positive or on allocation failure. */
+double mo__metric_average_precision(const float *scores, const int8_t *labels, size_t n);
+
+/* ROC-AUC with ties counted one half (Mann-Whitney). NAN with one class only. */
+double mo__metric_roc_auc(const float *scores, const int8_t *labels, size_t n);
+
+/* Counts and precision/recall/F1 at `threshold`. */
+mo_metric_counts mo__metric_at_threshold(const float *scores, const int8_t *labels, size_t n,
+                                         float threshold);
+
+/* The threshold (one of the scores) with the best F1; ties go to the higher
+ * threshold. With no known positive, threshold = +inf and f1 = 0. */
+mo_metric_counts mo__metric_best_f1(const float *scores, const int8_t *labels, size_t n);
+
+/* The lowest threshold whose precision is >= target (max recall at that
+ * precision). Returns MO_OK and fills *out, or MO_ENOTFOUND when no threshold
+ * reaches the target, or MO_ENOMEM. */
+int mo__metric_threshold_for_precision(const float *scores, const int8_t *labels, size_t n,
+                                       double target, mo_metric_counts *out);
+
+/* Expected calibration error over `n_bins` equal-width bins of [0, 1]
+ * (scores are probabilities). NAN when nothing is known. */
+double mo__metric_ece(const float *scores, const int8_t *labels, size_t n, unsigned n_bins);
+
+/* Mean log loss of probabilities over known labels; NAN when none. */
+double mo__metric_log_loss(const float *scores, const int8_t *labels, size_t n);
+
+#endif /* MO_MODEL_H */

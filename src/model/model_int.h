@@ -1,0 +1,150 @@
+/*
+ * model_int.h -- private to src/model/: the in-memory model, the file format
+ * constants (STYLE.md section I), the shared logit kernel used by both
+ * inference and training (so calibration sees exactly the scores inference
+ * produces), the training dataset and calibration helpers.
+ */
+#ifndef MO_MODEL_INT_H
+#define MO_MODEL_INT_H
+
+#include "model/model.h"
+#include "text/text.h"
+
+#include <math.h>
+
+/* ==== File format ==== */
+
+#define MO__MODEL_MAGIC "MOMD"
+#define MO__MODEL_MAJOR 1
+#define MO__MODEL_MINOR 0
+#define MO__MODEL_HEADER_SIZE 64
+#define MO__MODEL_ALIGN 64
+#define MO__MODEL_TENSOR_ENTRY 88 /* name[32] dtype n_dims dims[4] offset nbytes */
+#define MO__MODEL_MAX_TENSORS 64
+#define MO__MODEL_MAX_LABELS 256
+
+enum mo__dtype { MO__DTYPE_F32 = 0, MO__DTYPE_I8 = 1 };
+
+/* One tensor to write. */
+typedef struct mo__tensor {
+    const char *name;  /* at most 31 bytes */
+    uint32_t dtype;    /* mo__dtype */
+    uint32_t n_dims;   /* 1..4 */
+    uint64_t dims[4];  /* unused dims are 0 */
+    const void *data;  /* nbytes */
+    uint64_t nbytes;   /* product(dims) * element size */
+} mo__tensor;
+
+/* Serializes a model file into a new buffer (*out, *out_len; free with
+ * mo__free): header, metadata JSON, tensor table, 64-aligned data, XXH64. */
+int mo__model_serialize(const char *meta_json, size_t meta_len, const mo__tensor *t, size_t n_t,
+                        uint8_t **out, size_t *out_len);
+
+/* ==== Weights and the logit kernel ==== */
+
+/* Borrowed view of the linear model. w is bucket-major: w[bucket * n_labels + label]. */
+typedef struct mo__weights {
+    size_t n_labels;
+    uint32_t n_buckets;
+    const float *w_f32;  /* (n_buckets, n_labels) or NULL */
+    const int8_t *w_i8;  /* (n_buckets, n_labels) or NULL */
+    const float *scale;  /* (n_labels) dequantization scale of w_i8 */
+    const float *bias;   /* (n_labels) */
+} mo__weights;
+
+/* Feature value for a text with n ids: counts scaled by 1/sqrt(n), which keeps
+ * logits comparable between short and long texts. */
+static inline float mo__feat_value(size_t n)
+{
+    return n ? 1.0f / sqrtf((float)n) : 0.0f;
+}
+
+/* Raw logits (before calibration) for one text. iacc has n_labels entries of
+ * scratch. Same code for training-time calibration and inference. */
+static inline void mo__weights_logits(const mo__weights *w, const uint32_t *ids, size_t n,
+                                      int32_t *iacc, float *facc, float *out)
+{
+    size_t L = w->n_labels;
+    float x = mo__feat_value(n);
+    if (w->w_i8) {
+        for (size_t l = 0; l < L; l++)
+            iacc[l] = 0;
+        for (size_t i = 0; i < n; i++) {
+            const int8_t *row = w->w_i8 + (size_t)ids[i] * L;
+            for (size_t l = 0; l < L; l++)
+                iacc[l] += row[l];
+        }
+        for (size_t l = 0; l < L; l++)
+            out[l] = w->bias[l] + (float)iacc[l] * w->scale[l] * x;
+    } else {
+        for (size_t l = 0; l < L; l++)
+            facc[l] = 0;
+        for (size_t i = 0; i < n; i++) {
+            const float *row = w->w_f32 + (size_t)ids[i] * L;
+            for (size_t l = 0; l < L; l++)
+                facc[l] += row[l];
+        }
+        for (size_t l = 0; l < L; l++)
+            out[l] = w->bias[l] + facc[l] * x;
+    }
+}
+
+static inline float mo__sigmoid(float z)
+{
+    if (z >= 0) {
+        float e = expf(-z);
+        return 1.0f / (1.0f + e);
+    }
+    float e = expf(z);
+    return e / (1.0f + e);
+}
+
+/* ==== The loaded model ==== */
+
+struct mo_model {
+    const uint8_t *base;  /* file bytes (mapping or caller buffer) */
+    size_t size;          /* bytes */
+    int is_mapped;        /* base is our mmap and must be unmapped */
+    mo_feat_config feat;  /* featurizer configuration from metadata */
+    size_t n_labels;
+    char **labels;        /* (n_labels) owned names */
+    float *threshold;     /* (n_labels) operating thresholds on calibrated scores */
+    float *platt_a;       /* (n_labels) calibrated = sigmoid(a * raw + b) */
+    float *platt_b;       /* (n_labels) */
+    mo__weights w;        /* points into base */
+    char *meta_json;      /* owned NUL-terminated copy of the metadata */
+};
+
+/* ==== Datasets (jsonl.c) ==== */
+
+/* Featurized examples: ids of example i are ids[off[i] .. off[i+1]). */
+typedef struct mo__dataset {
+    size_t n;          /* examples */
+    size_t n_labels;
+    uint32_t *ids;     /* all feature ids */
+    size_t *off;       /* (n + 1) */
+    int8_t *y;         /* (n, n_labels): 1, 0 or -1 = unknown */
+    uint64_t xxh64;    /* hash of the file bytes */
+    size_t ids_len, ids_cap;
+} mo__dataset;
+
+/* Reads the label names used in a JSONL file, in taxonomy order for the
+ * default labels and then sorted. *names is a NULL-terminated owned array
+ * (free with mo__strv_free). */
+int mo__jsonl_label_names(const char *path, char ***names, size_t *n_names, mo_diag *diag);
+void mo__strv_free(char **v);
+
+/* Loads and featurizes a JSONL file. Malformed lines fail with MO_EPARSE and
+ * a diag naming file, line and field. Labels absent, null, or not in
+ * `labels` are unknown (-1). */
+int mo__jsonl_load(const char *path, mo_featurizer *f, const char *const *labels,
+                   size_t n_labels, mo__dataset *ds, mo_diag *diag);
+void mo__dataset_free(mo__dataset *ds);
+
+/* ==== Calibration (calib.c) ==== */
+
+/* Fits Platt scaling p = sigmoid(a * z + b) on raw scores z of known labels,
+ * with prior-corrected targets (Platt 1999; Lin, Lin and Weng 2007 Newton). */
+void mo__platt_fit(const float *z, const int8_t *y, size_t n, float *a, float *b);
+
+#endif /* MO_MODEL_INT_H */

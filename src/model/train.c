@@ -1,0 +1,599 @@
+/*
+ * train.c -- training the text classifier: one-vs-rest logistic regression
+ * over hashed n-gram features with AdaGrad and L2, per-label weighting of
+ * rare positives, masked unknown labels, deterministic shuffling (mo_rng),
+ * early stopping on dev macro PR-AUC, optional int8 quantization, Platt
+ * calibration and per-label operating thresholds on dev. The result is
+ * written atomically as a model file (format.c). Single-threaded, so one seed
+ * and one data set give a byte-identical file. Uses base and text.
+ */
+#include "model/model_int.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* Positives of a rare label weigh sqrt(neg / pos), capped here. */
+#define MAX_POS_WEIGHT 10.0f
+#define ADAGRAD_EPS 1e-8f
+
+void mo_train_options_default(mo_train_options *opt)
+{
+    if (!opt)
+        return;
+    memset(opt, 0, sizeof *opt);
+    opt->seed = 1;
+    opt->epochs = 15;
+    opt->patience = 3;
+    opt->hash_bits = 21;
+    opt->word_ngrams = 2;
+    opt->char_min = 2;
+    opt->char_max = 5;
+    opt->lr = 0.2f;
+    opt->l2 = 1e-6f;
+    opt->target_precision = 0.8f;
+    opt->quantize = 1;
+    opt->verbose = 0;
+}
+
+/* ==== State ==== */
+
+typedef struct trainer {
+    const mo_train_options *opt;
+    size_t L;           /* labels */
+    size_t n_buckets;
+    float *w;           /* (n_buckets, L) weights */
+    float *g;           /* (n_buckets, L) AdaGrad sums of squared gradients */
+    float *b, *gb;      /* (L) bias and its AdaGrad sum */
+    float *best_w, *best_b; /* weights of the best dev epoch */
+    float *pos_weight;  /* (L) weight of a positive example */
+    float *z, *grad;    /* (L) scratch */
+} trainer;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* One AdaGrad step on example e; returns its weighted masked log loss (sum
+ * over known labels), or NAN. */
+static double train_step(trainer *t, const mo__dataset *ds, size_t e)
+{
+    size_t L = t->L;
+    const uint32_t *ids = ds->ids + ds->off[e];
+    size_t n = ds->off[e + 1] - ds->off[e];
+    const int8_t *y = ds->y + e * L;
+    float x = mo__feat_value(n), lr = t->opt->lr, l2 = t->opt->l2;
+    float *z = t->z, *gr = t->grad;
+    int any = 0;
+    for (size_t l = 0; l < L; l++)
+        z[l] = 0;
+    for (size_t i = 0; i < n; i++) {
+        const float *row = t->w + (size_t)ids[i] * L;
+        for (size_t l = 0; l < L; l++)
+            z[l] += row[l];
+    }
+    double loss = 0;
+    for (size_t l = 0; l < L; l++) {
+        if (y[l] < 0) {
+            gr[l] = 0;
+            continue;
+        }
+        any = 1;
+        float zl = t->b[l] + z[l] * x;
+        float p = mo__sigmoid(zl);
+        float cw = y[l] ? t->pos_weight[l] : 1.0f;
+        gr[l] = (p - (float)y[l]) * cw;
+        /* log(1 + exp(-s zl)) with s = +-1, computed stably. */
+        float s = y[l] ? zl : -zl;
+        loss += cw * (s > 0 ? log1p(exp(-s)) : -s + log1p(exp(s)));
+        t->gb[l] += gr[l] * gr[l];
+        t->b[l] -= lr * gr[l] / (sqrtf(t->gb[l]) + ADAGRAD_EPS);
+    }
+    if (!any)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        float *row = t->w + (size_t)ids[i] * L;
+        float *grow = t->g + (size_t)ids[i] * L;
+        for (size_t l = 0; l < L; l++) {
+            if (y[l] < 0)
+                continue; /* unknown: this label's weights are untouched */
+            float gg = gr[l] * x + l2 * row[l];
+            grow[l] += gg * gg;
+            row[l] -= lr * gg / (sqrtf(grow[l]) + ADAGRAD_EPS);
+        }
+    }
+    return isfinite(loss) ? loss : NAN;
+}
+
+/* Scores (probabilities) of dev with the current float weights, per label in
+ * column layout cols[l * n + i]; also the mean masked log loss. */
+static double dev_scores(trainer *t, const mo__dataset *dv, const size_t *idx, size_t n,
+                         float *cols, int32_t *iacc, float *facc)
+{
+    size_t L = t->L;
+    mo__weights w = {.n_labels = L, .n_buckets = (uint32_t)t->n_buckets, .w_f32 = t->w,
+                     .bias = t->b};
+    double loss = 0;
+    size_t k = 0;
+    for (size_t j = 0; j < n; j++) {
+        size_t e = idx[j];
+        mo__weights_logits(&w, dv->ids + dv->off[e], dv->off[e + 1] - dv->off[e], iacc, facc,
+                           t->z);
+        for (size_t l = 0; l < L; l++) {
+            float p = mo__sigmoid(t->z[l]);
+            cols[l * n + j] = p;
+            int8_t y = dv->y[e * L + l];
+            if (y < 0)
+                continue;
+            double q = p < 1e-7f ? 1e-7 : p > 1 - 1e-7f ? 1 - 1e-7 : p;
+            loss -= y ? log(q) : log(1 - q);
+            k++;
+        }
+    }
+    return k ? loss / (double)k : NAN;
+}
+
+/* Macro average precision over labels with at least one known positive. */
+static double macro_ap(const float *cols, const int8_t *ycols, size_t L, size_t n, double *per)
+{
+    double sum = 0;
+    size_t k = 0;
+    for (size_t l = 0; l < L; l++) {
+        double ap = mo__metric_average_precision(cols + l * n, ycols + l * n, n);
+        if (per)
+            per[l] = ap;
+        if (!isnan(ap)) {
+            sum += ap;
+            k++;
+        }
+    }
+    return k ? sum / (double)k : NAN;
+}
+
+static json_t *jnum(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *data_info(const char *path, const mo__dataset *ds, size_t n)
+{
+    const char *base = strrchr(path, '/');
+    char hex[17];
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)ds->xxh64);
+    return json_pack("{s:s, s:s, s:I}", "file", base ? base + 1 : path, "xxh64", hex,
+                     "n_examples", (json_int_t)n);
+}
+
+/* ==== mo_train_files ==== */
+
+int mo_train_files(const char *train_path, const char *dev_path, const char *const *labels,
+                   const mo_train_options *opt_in, const char *out_path,
+                   mo_train_progress_fn progress, void *user, mo_diag *diag)
+{
+    mo_train_options opt;
+    if (opt_in)
+        opt = *opt_in;
+    else
+        mo_train_options_default(&opt);
+    mo__diag_clear(diag);
+    if (!train_path || !out_path)
+        return mo__diag_set(diag, MO_EINVAL, NULL, 0, NULL, "train and output paths are required");
+    if (opt.hash_bits < 10 || opt.hash_bits > 26 || opt.word_ngrams < 1 || opt.word_ngrams > 2 ||
+        opt.char_max > 8 || opt.char_min > opt.char_max || (opt.char_max && !opt.char_min) ||
+        opt.epochs < 1 || !(opt.lr > 0) || !(opt.l2 >= 0) || !(opt.target_precision > 0) ||
+        !(opt.target_precision <= 1))
+        return mo__diag_set(diag, MO_EINVAL, NULL, 0, "options",
+                            "invalid training options (hash_bits 10..26, word_ngrams 1..2, "
+                            "char_min <= char_max <= 8, epochs >= 1, lr > 0, l2 >= 0, "
+                            "0 < target_precision <= 1)");
+
+    int rc = MO_OK;
+    char **names = NULL;
+    size_t L = 0;
+    mo_featurizer *feat = NULL;
+    mo__dataset tr = {0}, dv = {0};
+    size_t *tr_idx = NULL, *dv_idx = NULL, n_tr = 0, n_dv = 0;
+    trainer t = {0};
+    float *cols = NULL, *raw_cols = NULL;
+    int8_t *ycols = NULL, *w8 = NULL;
+    float *scale = NULL, *pa = NULL, *pb = NULL;
+    int32_t *iacc = NULL;
+    float *facc = NULL;
+    double *per_ap = NULL;
+    json_t *meta = NULL, *jlabels = NULL;
+    char *meta_str = NULL;
+    size_t meta_len = 0;
+    uint8_t *file = NULL;
+    size_t file_len = 0;
+    double t0 = now_s();
+
+    /* Labels: the caller's list, or those in the training data. */
+    if (labels && labels[0]) {
+        while (labels[L])
+            L++;
+        if (L > MO__MODEL_MAX_LABELS)
+            return mo__diag_set(diag, MO_EINVAL, NULL, 0, "labels", "too many labels (%zu)", L);
+        names = mo__calloc(L + 1, sizeof *names);
+        if (!names)
+            return mo__diag_set(diag, MO_ENOMEM, NULL, 0, NULL, "out of memory");
+        for (size_t l = 0; l < L; l++)
+            if (!(names[l] = mo__strndup(labels[l], strlen(labels[l])))) {
+                rc = mo__diag_set(diag, MO_ENOMEM, NULL, 0, NULL, "out of memory");
+                goto fail;
+            }
+    } else {
+        rc = mo__jsonl_label_names(train_path, &names, &L, diag);
+        if (rc != MO_OK)
+            goto fail;
+        if (L > MO__MODEL_MAX_LABELS) {
+            rc = mo__diag_set(diag, MO_EINVAL, train_path, 0, "labels", "too many labels (%zu)",
+                              L);
+            goto fail;
+        }
+    }
+
+    mo_feat_config fc = {.hash_bits = opt.hash_bits, .word_ngrams = opt.word_ngrams,
+                         .char_min = opt.char_min, .char_max = opt.char_max,
+                         .hash_seed = 0x6d6f646572617465ull /* "moderate" */};
+    rc = mo__feat_new(&fc, &feat);
+    if (rc != MO_OK) {
+        rc = mo__diag_set(diag, rc, NULL, 0, NULL, "cannot create featurizer: %s",
+                          mo_strerror(rc));
+        goto fail;
+    }
+    rc = mo__jsonl_load(train_path, feat, (const char *const *)names, L, &tr, diag);
+    if (rc != MO_OK)
+        goto fail;
+    const mo__dataset *dvp = &tr;
+    if (dev_path) {
+        rc = mo__jsonl_load(dev_path, feat, (const char *const *)names, L, &dv, diag);
+        if (rc != MO_OK)
+            goto fail;
+        dvp = &dv;
+    }
+    tr_idx = mo__malloc((tr.n + 1) * sizeof *tr_idx);
+    dv_idx = mo__malloc((dvp->n + 1) * sizeof *dv_idx);
+    if (!tr_idx || !dv_idx)
+        goto nomem;
+    if (dev_path) {
+        for (size_t i = 0; i < tr.n; i++)
+            tr_idx[n_tr++] = i;
+        for (size_t i = 0; i < dv.n; i++)
+            dv_idx[n_dv++] = i;
+    } else {
+        /* No dev file: every tenth training example is held out. */
+        for (size_t i = 0; i < tr.n; i++) {
+            if (i % 10 == 9)
+                dv_idx[n_dv++] = i;
+            else
+                tr_idx[n_tr++] = i;
+        }
+        if (!n_dv || !n_tr) {
+            rc = mo__diag_set(diag, MO_EINVAL, train_path, 0, NULL,
+                              "%s: too few examples to hold out a dev set; pass a dev file",
+                              train_path);
+            goto fail;
+        }
+    }
+    double t_load = now_s() - t0;
+
+    /* ---- Trainer state ---- */
+    t.opt = &opt;
+    t.L = L;
+    t.n_buckets = (size_t)1 << opt.hash_bits;
+    size_t nw = t.n_buckets * L;
+    t.w = mo__calloc(nw, sizeof(float));
+    t.g = mo__calloc(nw, sizeof(float));
+    t.best_w = mo__calloc(nw, sizeof(float));
+    t.b = mo__calloc(L, sizeof(float));
+    t.gb = mo__calloc(L, sizeof(float));
+    t.best_b = mo__calloc(L, sizeof(float));
+    t.pos_weight = mo__calloc(L, sizeof(float));
+    t.z = mo__calloc(L, sizeof(float));
+    t.grad = mo__calloc(L, sizeof(float));
+    cols = mo__calloc(L * (n_dv ? n_dv : 1), sizeof(float));
+    raw_cols = mo__calloc(L * (n_dv ? n_dv : 1), sizeof(float));
+    ycols = mo__calloc(L * (n_dv ? n_dv : 1), 1);
+    iacc = mo__calloc(L, sizeof *iacc);
+    facc = mo__calloc(L, sizeof *facc);
+    per_ap = mo__calloc(L, sizeof *per_ap);
+    pa = mo__calloc(L, sizeof *pa);
+    pb = mo__calloc(L, sizeof *pb);
+    if (!t.w || !t.g || !t.best_w || !t.b || !t.gb || !t.best_b || !t.pos_weight || !t.z ||
+        !t.grad || !cols || !raw_cols || !ycols || !iacc || !facc || !per_ap || !pa || !pb)
+        goto nomem;
+    for (size_t j = 0; j < n_dv; j++)
+        for (size_t l = 0; l < L; l++)
+            ycols[l * n_dv + j] = dvp->y[dv_idx[j] * L + l];
+    for (size_t l = 0; l < L; l++) {
+        size_t pos = 0, neg = 0;
+        for (size_t j = 0; j < n_tr; j++) {
+            int8_t y = tr.y[tr_idx[j] * L + l];
+            pos += y == 1;
+            neg += y == 0;
+        }
+        float pw = pos ? sqrtf((float)neg / (float)pos) : 1.0f;
+        t.pos_weight[l] = pw < 1 ? 1 : pw > MAX_POS_WEIGHT ? MAX_POS_WEIGHT : pw;
+    }
+    if (opt.verbose)
+        fprintf(stderr, "train: %zu train / %zu dev examples, %zu labels, %zu buckets, loaded in "
+                "%.1fs\n", n_tr, n_dv, L, t.n_buckets, t_load);
+
+    /* ---- Epochs ---- */
+    mo_rng rng;
+    mo__rng_seed(&rng, opt.seed);
+    double best = -1;
+    uint32_t best_epoch = 0, bad = 0, epoch;
+    for (epoch = 1; epoch <= opt.epochs; epoch++) {
+        double te = now_s();
+        for (size_t i = n_tr; i > 1; i--) {
+            size_t j = (size_t)mo__rng_below(&rng, i);
+            size_t x = tr_idx[i - 1];
+            tr_idx[i - 1] = tr_idx[j];
+            tr_idx[j] = x;
+        }
+        double loss = 0;
+        size_t n_known = 0;
+        for (size_t s = 0; s < n_tr; s++) {
+            double l = train_step(&t, &tr, tr_idx[s]);
+            if (isnan(l)) {
+                rc = mo__diag_set(diag, MO_ENAN, train_path, 0, NULL,
+                                  "training diverged (NaN loss) at epoch %u, step %zu; lower lr "
+                                  "(%g)", epoch, s + 1, (double)opt.lr);
+                goto fail;
+            }
+            loss += l;
+            for (size_t l2 = 0; l2 < L; l2++)
+                n_known += tr.y[tr_idx[s] * L + l2] >= 0;
+        }
+        double dt = now_s() - te;
+        double dev_loss = dev_scores(&t, dvp, dv_idx, n_dv, cols, iacc, facc);
+        double ap = macro_ap(cols, ycols, L, n_dv, NULL);
+        mo_train_progress p = {.epoch = epoch, .epochs = opt.epochs,
+                               .train_loss = n_known ? loss / (double)n_known : 0,
+                               .dev_loss = dev_loss, .dev_pr_auc = ap,
+                               .examples_per_s = dt > 0 ? (double)n_tr / dt : 0};
+        if (opt.verbose)
+            fprintf(stderr, "epoch %u/%u: train loss %.4f, dev loss %.4f, dev macro PR-AUC %.4f, "
+                    "%.0f examples/s\n", epoch, opt.epochs, p.train_loss, dev_loss, ap,
+                    p.examples_per_s);
+        if (!isfinite(dev_loss)) {
+            rc = mo__diag_set(diag, MO_ENAN, dev_path ? dev_path : train_path, 0, NULL,
+                              "dev loss is not finite after epoch %u", epoch);
+            goto fail;
+        }
+        double score = isnan(ap) ? -dev_loss : ap;
+        if (best_epoch == 0 || score > best + 1e-6) {
+            best = score;
+            best_epoch = epoch;
+            bad = 0;
+            memcpy(t.best_w, t.w, nw * sizeof(float));
+            memcpy(t.best_b, t.b, L * sizeof(float));
+        } else if (++bad >= opt.patience && opt.patience > 0) {
+            if (progress && progress(&p, user)) {
+                rc = mo__diag_set(diag, MO_ESTOPPED, NULL, 0, NULL, "stopped by callback");
+                goto fail;
+            }
+            break;
+        }
+        if (progress && progress(&p, user)) {
+            rc = mo__diag_set(diag, MO_ESTOPPED, NULL, 0, NULL, "stopped by progress callback");
+            goto fail;
+        }
+    }
+    uint32_t epochs_run = epoch > opt.epochs ? opt.epochs : epoch;
+    mo__free(t.g);
+    t.g = NULL;
+
+    /* ---- Final weights (optionally int8) ---- */
+    mo__weights fw = {.n_labels = L, .n_buckets = (uint32_t)t.n_buckets, .w_f32 = t.best_w,
+                      .bias = t.best_b};
+    if (opt.quantize) {
+        w8 = mo__malloc(nw);
+        scale = mo__calloc(L, sizeof *scale);
+        if (!w8 || !scale)
+            goto nomem;
+        for (size_t l = 0; l < L; l++) {
+            float mx = 0;
+            for (size_t k = l; k < nw; k += L)
+                mx = fabsf(t.best_w[k]) > mx ? fabsf(t.best_w[k]) : mx;
+            scale[l] = mx > 0 ? mx / 127.0f : 1.0f;
+        }
+        for (size_t k = 0; k < nw; k++) {
+            float q = roundf(t.best_w[k] / scale[k % L]);
+            w8[k] = (int8_t)(q > 127 ? 127 : q < -127 ? -127 : q);
+        }
+        if (opt.verbose) {
+            /* Measure what quantization costs on dev. */
+            memcpy(t.w, t.best_w, nw * sizeof(float));
+            memcpy(t.b, t.best_b, L * sizeof(float));
+            dev_scores(&t, dvp, dv_idx, n_dv, cols, iacc, facc);
+            double ap_f = macro_ap(cols, ycols, L, n_dv, NULL);
+            fw.w_f32 = NULL;
+            fw.w_i8 = w8;
+            fw.scale = scale;
+            for (size_t j = 0; j < n_dv; j++) {
+                size_t e = dv_idx[j];
+                mo__weights_logits(&fw, dvp->ids + dvp->off[e], dvp->off[e + 1] - dvp->off[e],
+                                   iacc, facc, t.z);
+                for (size_t l = 0; l < L; l++)
+                    cols[l * n_dv + j] = t.z[l];
+            }
+            fprintf(stderr, "quantize: dev macro PR-AUC float %.5f, int8 %.5f\n", ap_f,
+                    macro_ap(cols, ycols, L, n_dv, NULL));
+        }
+        fw.w_f32 = NULL;
+        fw.w_i8 = w8;
+        fw.scale = scale;
+    }
+    mo__free(t.w);
+    t.w = NULL;
+
+    /* ---- Calibration and thresholds on dev, with the shipped weights ---- */
+    for (size_t j = 0; j < n_dv; j++) {
+        size_t e = dv_idx[j];
+        mo__weights_logits(&fw, dvp->ids + dvp->off[e], dvp->off[e + 1] - dvp->off[e], iacc,
+                           facc, t.z);
+        for (size_t l = 0; l < L; l++)
+            raw_cols[l * n_dv + j] = t.z[l];
+    }
+    meta = json_object();
+    if (!meta)
+        goto nomem;
+    json_object_set_new(meta, "format", json_string("moderato-model"));
+    json_object_set_new(meta, "model", json_string("hashed-ngram-logreg"));
+    jlabels = json_array();
+    if (!jlabels || json_object_set_new(meta, "labels", jlabels) != 0)
+        goto nomem;
+    double macro_sum = 0;
+    size_t macro_n = 0;
+    for (size_t l = 0; l < L; l++) {
+        const float *z = raw_cols + l * n_dv;
+        const int8_t *y = ycols + l * n_dv;
+        float *p = cols + l * n_dv;
+        size_t pos = 0, neg = 0;
+        for (size_t j = 0; j < n_dv; j++) {
+            pos += y[j] == 1;
+            neg += y[j] == 0;
+        }
+        if (pos && neg) {
+            mo__platt_fit(z, y, n_dv, &pa[l], &pb[l]);
+        } else {
+            pa[l] = 1;
+            pb[l] = 0;
+        }
+        for (size_t j = 0; j < n_dv; j++)
+            p[j] = mo__sigmoid(pa[l] * z[j] + pb[l]);
+        mo_metric_counts c;
+        const char *method;
+        if (!pos) {
+            c = mo__metric_at_threshold(p, y, n_dv, 1.0f);
+            method = "no_dev_positives";
+        } else if (mo__metric_threshold_for_precision(p, y, n_dv, opt.target_precision, &c) ==
+                   MO_OK) {
+            method = "target_precision";
+        } else {
+            c = mo__metric_best_f1(p, y, n_dv);
+            method = "best_f1";
+            if (!isfinite(c.threshold))
+                c = mo__metric_at_threshold(p, y, n_dv, 1.0f);
+        }
+        double ap = mo__metric_average_precision(p, y, n_dv);
+        if (!isnan(ap)) {
+            macro_sum += ap;
+            macro_n++;
+        }
+        json_t *jl = json_pack("{s:s, s:o, s:s, s:{s:s, s:o, s:o}, s:{s:o, s:o, s:o, s:o, s:o, "
+                               "s:o, s:I, s:I, s:o, s:o}}",
+                               "name", names[l], "threshold", jnum(c.threshold),
+                               "threshold_method", method, "calibration", "method", "platt", "a",
+                               jnum(pa[l]), "b", jnum(pb[l]), "dev", "pr_auc", jnum(ap),
+                               "roc_auc", jnum(mo__metric_roc_auc(p, y, n_dv)), "precision",
+                               jnum(c.precision), "recall", jnum(c.recall), "f1", jnum(c.f1),
+                               "ece", jnum(mo__metric_ece(p, y, n_dv, 10)), "positives",
+                               (json_int_t)pos, "known", (json_int_t)(pos + neg), "log_loss",
+                               jnum(mo__metric_log_loss(p, y, n_dv)), "pos_weight",
+                               jnum(t.pos_weight[l]));
+        if (!jl || json_array_append_new(jlabels, jl) != 0)
+            goto nomem;
+        if (opt.verbose)
+            fprintf(stderr, "label %-12s dev PR-AUC %.4f  P %.3f R %.3f F1 %.3f at %.4f (%s), "
+                    "%zu/%zu positive\n", names[l], ap, c.precision, c.recall, c.f1,
+                    (double)c.threshold, method, pos, pos + neg);
+    }
+    char seed_str[24];
+    snprintf(seed_str, sizeof seed_str, "%llu", (unsigned long long)fc.hash_seed);
+    json_object_set_new(meta, "features",
+                        json_pack("{s:i, s:i, s:i, s:i, s:s, s:s, s:s}", "hash_bits",
+                                  (int)fc.hash_bits, "word_ngrams", (int)fc.word_ngrams,
+                                  "char_min", (int)fc.char_min, "char_max", (int)fc.char_max,
+                                  "hash_seed", seed_str, "hash", "xxh3_64", "value",
+                                  "count/sqrt(n)"));
+    char tseed[24];
+    snprintf(tseed, sizeof tseed, "%llu", (unsigned long long)opt.seed);
+    json_object_set_new(
+        meta, "trainer",
+        json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:o, s:o, s:o, s:b}", "algorithm",
+                  "ovr-logreg-adagrad", "seed", tseed, "epochs", (int)opt.epochs, "patience",
+                  (int)opt.patience, "epochs_run", (int)epochs_run, "best_epoch", (int)best_epoch,
+                  "lr", jnum(opt.lr), "l2", jnum(opt.l2), "target_precision",
+                  jnum(opt.target_precision), "quantize", opt.quantize ? 1 : 0));
+    json_object_set_new(meta, "train", data_info(train_path, &tr, n_tr));
+    json_object_set_new(meta, "dev", dev_path ? data_info(dev_path, &dv, n_dv)
+                                              : json_pack("{s:s, s:I}", "holdout",
+                                                          "every 10th train example",
+                                                          "n_examples", (json_int_t)n_dv));
+    json_object_set_new(meta, "dev_macro_pr_auc",
+                        jnum(macro_n ? macro_sum / (double)macro_n : NAN));
+    /* Serialize into our own allocation (json_dumpb sizes first). */
+    meta_len = json_dumpb(meta, NULL, 0, JSON_COMPACT);
+    if (!meta_len || !(meta_str = mo__malloc(meta_len + 1)))
+        goto nomem;
+    if (json_dumpb(meta, meta_str, meta_len, JSON_COMPACT) != meta_len)
+        goto nomem;
+    meta_str[meta_len] = '\0';
+
+    /* ---- Write ---- */
+    mo__tensor tens[3];
+    size_t n_t = 0;
+    if (opt.quantize) {
+        tens[n_t++] = (mo__tensor){"w", MO__DTYPE_I8, 2, {t.n_buckets, L, 0, 0}, w8, nw};
+        tens[n_t++] = (mo__tensor){"w_scale", MO__DTYPE_F32, 1, {L, 0, 0, 0}, scale,
+                                   L * sizeof(float)};
+    } else {
+        tens[n_t++] = (mo__tensor){"w", MO__DTYPE_F32, 2, {t.n_buckets, L, 0, 0}, t.best_w,
+                                   nw * sizeof(float)};
+    }
+    tens[n_t++] = (mo__tensor){"b", MO__DTYPE_F32, 1, {L, 0, 0, 0}, t.best_b, L * sizeof(float)};
+    rc = mo__model_serialize(meta_str, meta_len, tens, n_t, &file, &file_len);
+    if (rc != MO_OK) {
+        rc = mo__diag_set(diag, rc, out_path, 0, NULL, "%s: cannot serialize model: %s", out_path,
+                          mo_strerror(rc));
+        goto fail;
+    }
+    rc = mo__file_write_atomic(out_path, file, file_len, diag);
+    if (rc != MO_OK)
+        goto fail;
+    if (opt.verbose)
+        fprintf(stderr, "train: best epoch %u of %u, wrote %s (%zu bytes) in %.1fs total\n",
+                best_epoch, epochs_run, out_path, file_len, now_s() - t0);
+    goto done;
+
+nomem:
+    rc = mo__diag_set(diag, MO_ENOMEM, NULL, 0, NULL, "out of memory");
+fail:
+done:
+    mo__free(meta_str);
+    json_decref(meta);
+    mo__free(file);
+    mo__strv_free(names);
+    mo__feat_free(feat);
+    mo__dataset_free(&tr);
+    mo__dataset_free(&dv);
+    mo__free(tr_idx);
+    mo__free(dv_idx);
+    mo__free(t.w);
+    mo__free(t.g);
+    mo__free(t.best_w);
+    mo__free(t.b);
+    mo__free(t.gb);
+    mo__free(t.best_b);
+    mo__free(t.pos_weight);
+    mo__free(t.z);
+    mo__free(t.grad);
+    mo__free(cols);
+    mo__free(raw_cols);
+    mo__free(ycols);
+    mo__free(w8);
+    mo__free(scale);
+    mo__free(pa);
+    mo__free(pb);
+    mo__free(iacc);
+    mo__free(facc);
+    mo__free(per_ap);
+    return rc;
+}
