@@ -489,6 +489,21 @@ static int pass_fold(mo_normalizer *n, const uint8_t *in, size_t len, uint32_t *
 
 /* ==== Pass 2: words ==== */
 
+/* Whether text[r, e) contains the n_pat bytes of pat. */
+static bool contains(const char *t, size_t r, size_t e, const char *pat, size_t n_pat)
+{
+    for (size_t p = r; p + n_pat <= e; p++)
+        if (t[p] == pat[0] && memcmp(t + p, pat, n_pat) == 0)
+            return true;
+    return false;
+}
+
+/* Whether text[r, e) looks like a URL, which word tricks must not touch. */
+static bool is_url(const char *t, size_t r, size_t e)
+{
+    return contains(t, r, e, "://", 3) || contains(t, r, e, "www.", 4);
+}
+
 /* Characters that mask a letter inside a word ("f*ck", "f#ck", "f%ck"). */
 static bool is_mask(char c)
 {
@@ -532,6 +547,18 @@ static bool word_put(word_writer *ww, const char *bytes, int k, uint32_t cp, boo
         ww->w++;
     }
     return true;
+}
+
+/* Appends one byte with source range [a, b), never squeezed. */
+static void word_copy(word_writer *ww, char c, uint32_t a, uint32_t b)
+{
+    ww->n->text[ww->w] = c;
+    ww->n->src_start[ww->w] = a;
+    ww->n->src_end[ww->w] = b;
+    ww->w++;
+    ww->last = (uint32_t)(unsigned char)c;
+    ww->run = 1;
+    ww->last_letter = false;
 }
 
 /* Rewrites the token text[r, e) to ww (in place, ww->w <= r). */
@@ -578,10 +605,17 @@ static void rewrite_token(word_writer *ww, size_t r, size_t e, bool latin_ctx, u
     ww->run = 0;
     ww->last_letter = false;
     size_t tok_w = ww->w;
+    /* URLs: confusables only; no joins, masks or squeezing ("www"). */
+    bool url = is_url(t, r, e);
     bool prev_alnum = false; /* the previous source character was [a-z0-9] */
     size_t p = r;
     while (p < e) {
         char c = t[p];
+        if ((unsigned char)c < 0x80 && url) {
+            word_copy(ww, c, n->src_start[p], n->src_end[p]);
+            p++;
+            continue;
+        }
         if ((unsigned char)c < 0x80) {
             /* "f.u.c.k": three or more single letters split by one punctuation. */
             if (is_alpha(c) && !prev_alnum && p + 2 < e && is_split_punct(t[p + 1])) {
@@ -803,15 +837,6 @@ static int leet_run(mo_normalizer *n, bool *has_alt, size_t s, size_t e)
     return MO_OK;
 }
 
-/* Whether text[r, e) contains the n_pat bytes of pat. */
-static bool contains(const char *t, size_t r, size_t e, const char *pat, size_t n_pat)
-{
-    for (size_t p = r; p + n_pat <= e; p++)
-        if (t[p] == pat[0] && memcmp(t + p, pat, n_pat) == 0)
-            return true;
-    return false;
-}
-
 /* Pass 3: builds n->alt when some token has a leet reading. */
 static int pass_leet(mo_normalizer *n, bool *has_alt)
 {
@@ -828,7 +853,7 @@ static int pass_leet(mo_normalizer *n, bool *has_alt)
         /* Skip URLs and e-mail addresses. */
         if (has_letter && has_leet) {
             const char *at = memchr(t + r, '@', e - r);
-            if (contains(t, r, e, "://", 3) || contains(t, r, e, "www.", 4) ||
+            if (is_url(t, r, e) ||
                 (at && at > t + r && memchr(at, '.', (size_t)(t + e - at))))
                 has_leet = false;
         }
