@@ -458,7 +458,11 @@ def load_edos(d):
         if sexist == "sexist":
             if vec == "none":
                 fail(p, ln, "sexist row without label_vector")
-            labels = {"hate": 1}
+            # Every sexist post was assigned one vector; a post outside the
+            # two threat/incitement vectors was judged not to be a threat, so
+            # violence is a real negative there (without it EDOS would only
+            # ever teach "sexist style = violence").
+            labels = {"hate": 1, "violence": 0}
             labels.update(EDOS_VEC.get(vec, {}))
             orig = vec
         else:

@@ -41,15 +41,6 @@ static void usage(FILE *f, const mo_train_options *d)
             d->quantize ? "on" : "off");
 }
 
-static int progress(const mo_train_progress *p, void *user)
-{
-    (void)user;
-    fprintf(stderr,
-            "epoch %u/%u  train loss %.4f  dev loss %.4f  dev PR-AUC %.4f  %.0f examples/s\n",
-            p->epoch, p->epochs, p->train_loss, p->dev_loss, p->dev_pr_auc, p->examples_per_s);
-    return 0;
-}
-
 int mo_cmd_train(int argc, char **argv)
 {
     mo_train_options opt;
@@ -164,7 +155,8 @@ int mo_cmd_train(int argc, char **argv)
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     mo_diag diag;
-    int rc = mo_train_files(data, dev, labels, &opt, out, quiet ? NULL : progress, NULL, &diag);
+    /* The library prints per-epoch progress itself when opt.verbose is set. */
+    int rc = mo_train_files(data, dev, labels, &opt, out, NULL, NULL, &diag);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     free(labels_buf);
     free(labels);
