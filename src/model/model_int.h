@@ -59,6 +59,9 @@ static inline float mo__feat_value(size_t n)
     return n ? 1.0f / sqrtf((float)n) : 0.0f;
 }
 
+/* How many feature rows ahead the logit loop prefetches. */
+#define MO__PREFETCH 16
+
 /* Raw logits (before calibration) for one text. iacc has n_labels entries of
  * scratch. Same code for training-time calibration and inference. */
 static inline void mo__weights_logits(const mo__weights *w, const uint32_t *ids, size_t n,
@@ -70,6 +73,9 @@ static inline void mo__weights_logits(const mo__weights *w, const uint32_t *ids,
         for (size_t l = 0; l < L; l++)
             iacc[l] = 0;
         for (size_t i = 0; i < n; i++) {
+            /* Rows are scattered over the table: fetch ahead to overlap misses. */
+            if (i + MO__PREFETCH < n)
+                __builtin_prefetch(w->w_i8 + (size_t)ids[i + MO__PREFETCH] * L);
             const int8_t *row = w->w_i8 + (size_t)ids[i] * L;
             for (size_t l = 0; l < L; l++)
                 iacc[l] += row[l];
@@ -80,6 +86,8 @@ static inline void mo__weights_logits(const mo__weights *w, const uint32_t *ids,
         for (size_t l = 0; l < L; l++)
             facc[l] = 0;
         for (size_t i = 0; i < n; i++) {
+            if (i + MO__PREFETCH < n)
+                __builtin_prefetch(w->w_f32 + (size_t)ids[i + MO__PREFETCH] * L);
             const float *row = w->w_f32 + (size_t)ids[i] * L;
             for (size_t l = 0; l < L; l++)
                 facc[l] += row[l];
