@@ -80,6 +80,11 @@ $(BUILD)/fuzz/%_replay: fuzz/%.c fuzz/replay.c $(BUILD)/libmoderato.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< fuzz/replay.c $(BUILD)/libmoderato.a $(LDLIBS)
 
+# Normalization benchmark (docs/BENCHMARKS.md, "Normalization").
+$(BUILD)/bench/bench_normalize: bench/bench_normalize.c $(BUILD)/libmoderato.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libmoderato.a $(LDLIBS)
+
 unit: all $(TEST_BIN) $(FUZZ_REPLAY)
 
 test: deps-check unit

@@ -37,6 +37,9 @@ struct mo_normalizer {
     size_t len;          /* bytes in text */
     size_t n_latin;      /* Latin letters seen by the fold pass */
     size_t n_other;      /* letters of any other script */
+    bool has_alt;        /* alt holds a leet reading for this call */
+    size_t alt_synced;   /* alt[0, alt_synced) is up to date with text */
+    size_t leet_tok_end; /* end of the token pass 3 works on */
     mo_norm_view view;   /* what mo_normalize hands out */
 };
 
@@ -504,6 +507,32 @@ static bool is_url(const char *t, size_t r, size_t e)
     return contains(t, r, e, "://", 3) || contains(t, r, e, "www.", 4);
 }
 
+/* Byte classes for the token scans of passes 2 and 3. */
+enum { C_ALPHA = 1, C_DIGIT = 2, C_PUNCT = 4, C_HIGH = 8, C_LEET = 16 };
+
+#define C_P C_PUNCT
+#define C_PL (C_PUNCT | C_LEET)
+#define C_DL (C_DIGIT | C_LEET)
+#define C_H C_HIGH
+#define C_H16 C_H, C_H, C_H, C_H, C_H, C_H, C_H, C_H, C_H, C_H, C_H, C_H, C_H, C_H, C_H, C_H
+/* Text after pass 1 has no control bytes, no space inside a token and no
+ * capitals, so those rows are 0. */
+static const unsigned char byte_class[256] = {
+    ['!'] = C_PL, ['"'] = C_P,  ['#'] = C_P,  ['$'] = C_PL, ['%'] = C_P,  ['&'] = C_P,
+    ['\''] = C_P, ['('] = C_PL, [')'] = C_P,  ['*'] = C_P,  ['+'] = C_PL, [','] = C_P,
+    ['-'] = C_P,  ['.'] = C_P,  ['/'] = C_P,  ['0'] = C_DL, ['1'] = C_DL, ['2'] = C_DIGIT,
+    ['3'] = C_DL, ['4'] = C_DL, ['5'] = C_DL, ['6'] = C_DIGIT, ['7'] = C_DL, ['8'] = C_DL,
+    ['9'] = C_DL, [':'] = C_P,  [';'] = C_P,  ['<'] = C_P,  ['='] = C_P,  ['>'] = C_P,
+    ['?'] = C_P,  ['@'] = C_PL, ['['] = C_P,  ['\\'] = C_P, [']'] = C_P,  ['^'] = C_P,
+    ['_'] = C_P,  ['`'] = C_P,  ['{'] = C_P,  ['|'] = C_PL, ['}'] = C_P,  ['~'] = C_P,
+    ['a'] = C_ALPHA, ['b'] = C_ALPHA, ['c'] = C_ALPHA, ['d'] = C_ALPHA, ['e'] = C_ALPHA,
+    ['f'] = C_ALPHA, ['g'] = C_ALPHA, ['h'] = C_ALPHA, ['i'] = C_ALPHA, ['j'] = C_ALPHA,
+    ['k'] = C_ALPHA, ['l'] = C_ALPHA, ['m'] = C_ALPHA, ['n'] = C_ALPHA, ['o'] = C_ALPHA,
+    ['p'] = C_ALPHA, ['q'] = C_ALPHA, ['r'] = C_ALPHA, ['s'] = C_ALPHA, ['t'] = C_ALPHA,
+    ['u'] = C_ALPHA, ['v'] = C_ALPHA, ['w'] = C_ALPHA, ['x'] = C_ALPHA, ['y'] = C_ALPHA,
+    ['z'] = C_ALPHA, [0x80] = C_H16, C_H16, C_H16, C_H16, C_H16, C_H16, C_H16, C_H16,
+};
+
 /* Characters that mask a letter inside a word ("f*ck", "f#ck", "f%ck"). */
 static bool is_mask(char c)
 {
@@ -561,25 +590,24 @@ static void word_copy(word_writer *ww, char c, uint32_t a, uint32_t b)
     ww->last_letter = false;
 }
 
-/* Rewrites the token text[r, e) to ww (in place, ww->w <= r). */
-static void rewrite_token(word_writer *ww, size_t r, size_t e, bool latin_ctx, uint32_t *flags)
+/* Rewrites the token text[r, e) to ww (in place, ww->w <= r). Returns the
+ * byte classes (C_*) the token held. */
+static unsigned rewrite_token(word_writer *ww, size_t r, size_t e, bool latin_ctx,
+                              uint32_t *flags)
 {
     mo_normalizer *n = ww->n;
     char *t = n->text;
-    /* Scan: scripts and confusables of the letters. */
-    bool has_latin = false, mixed = false;
-    unsigned first_script = SCRIPT_NONE;
+    /* Classes present in the token, one table lookup per byte. */
+    unsigned cls = 0;
+    for (size_t p = r; p < e; p++)
+        cls |= byte_class[(unsigned char)t[p]];
+    /* Scan non-ASCII tokens: scripts and confusables of the letters. */
+    bool has_latin = (cls & C_ALPHA) != 0, mixed = false;
+    unsigned first_script = has_latin ? SCRIPT_LATIN : SCRIPT_NONE;
     size_t n_letters = 0, n_conf = 0;
-    for (size_t p = r; p < e;) {
+    for (size_t p = r; (cls & C_HIGH) && p < e;) {
         if ((unsigned char)t[p] < 0x80) {
-            if (is_alpha(t[p])) {
-                has_latin = true;
-                n_letters++;
-                if (first_script == SCRIPT_NONE)
-                    first_script = SCRIPT_LATIN;
-                else if (first_script != SCRIPT_LATIN)
-                    mixed = true;
-            }
+            n_letters += is_alpha(t[p]);
             p++;
             continue;
         }
@@ -604,9 +632,36 @@ static void rewrite_token(word_writer *ww, size_t r, size_t e, bool latin_ctx, u
     ww->last = 0;
     ww->run = 0;
     ww->last_letter = false;
+    if ((cls & ~(unsigned)(C_ALPHA | C_DIGIT)) == 0) {
+        /* The common case, [a-z0-9]+: only squeezing applies. */
+        size_t w = ww->w;
+        char last = 0;
+        unsigned run = 0;
+        for (size_t p = r; p < e; p++) {
+            char c = t[p];
+            if (c == last && is_alpha(c)) {
+                if (run >= 2) {
+                    *flags |= MO_NORM_REPEAT;
+                    continue;
+                }
+                run++;
+            } else {
+                last = c;
+                run = 1;
+            }
+            if (w != p) { /* nothing removed so far: already in place */
+                t[w] = c;
+                n->src_start[w] = n->src_start[p];
+                n->src_end[w] = n->src_end[p];
+            }
+            w++;
+        }
+        ww->w = w;
+        return cls;
+    }
     size_t tok_w = ww->w;
     /* URLs: confusables only; no joins, masks or squeezing ("www"). */
-    bool url = is_url(t, r, e);
+    bool url = (cls & C_PUNCT) && is_url(t, r, e);
     bool prev_alnum = false; /* the previous source character was [a-z0-9] */
     size_t p = r;
     while (p < e) {
@@ -685,11 +740,15 @@ static void rewrite_token(word_writer *ww, size_t r, size_t e, bool latin_ctx, u
             *flags |= MO_NORM_REPEAT;
         prev_alnum = false;
     }
+    return cls;
 }
 
+static int leet_token(mo_normalizer *n, size_t r, size_t e);
+
 /* Pass 2, in place over n->text (single spaces between tokens, none at the
- * ends, as pass 1 leaves it). */
-static void pass_words(mo_normalizer *n, uint32_t *flags)
+ * ends, as pass 1 leaves it), with pass 3 run on each finished token that has
+ * letters and leet characters. Returns MO_OK or MO_ENOMEM (alt buffer). */
+static int pass_words(mo_normalizer *n, uint32_t *flags)
 {
     char *t = n->text;
     size_t len = n->len, r = 0;
@@ -718,7 +777,13 @@ static void pass_words(mo_normalizer *n, uint32_t *flags)
                 goto separator;
             }
         }
-        rewrite_token(&ww, r, e, latin_ctx, flags);
+        size_t tok_w = ww.w;
+        unsigned cls = rewrite_token(&ww, r, e, latin_ctx, flags);
+        if ((cls & C_LEET) && (cls & (C_ALPHA | C_HIGH))) {
+            int rc = leet_token(n, tok_w, ww.w);
+            if (rc != MO_OK)
+                return rc;
+        }
     separator:
         r = e;
         if (r < len) {
@@ -731,46 +796,33 @@ static void pass_words(mo_normalizer *n, uint32_t *flags)
     }
     n->len = ww.w;
     n->text[ww.w] = '\0';
+    if (n->has_alt) {
+        memcpy(n->alt + n->alt_synced, n->text + n->alt_synced, n->len + 1 - n->alt_synced);
+        n->alt_synced = n->len + 1;
+    }
+    return MO_OK;
 }
 
 /* ==== Pass 3: leet ==== */
 
-/* The letter a leet character reads as, or 0. */
+/* The letter each leet character reads as; 0 for the others. 1, ! and | read
+ * as i (not l): "b1tch", "sh!t", "k|ll" are the common spellings. */
+static const char leet_tab[256] = {
+    ['4'] = 'a', ['@'] = 'a', ['3'] = 'e', ['1'] = 'i', ['!'] = 'i', ['|'] = 'i', ['0'] = 'o',
+    ['5'] = 's', ['$'] = 's', ['7'] = 't', ['+'] = 't', ['8'] = 'b', ['9'] = 'g', ['('] = 'c',
+};
+
 static char leet_letter(char c)
 {
-    switch (c) {
-    case '4':
-    case '@':
-        return 'a';
-    case '3':
-        return 'e';
-    case '1':
-    case '!':
-    case '|':
-        return 'i';
-    case '0':
-        return 'o';
-    case '5':
-    case '$':
-        return 's';
-    case '7':
-    case '+':
-        return 't';
-    case '8':
-        return 'b';
-    case '9':
-        return 'g';
-    case '(':
-        return 'c';
-    default:
-        return 0;
-    }
+    return leet_tab[(unsigned char)c];
 }
 
-/* Sets alt[p] = c, creating alt as a copy of the primary text on first use. */
-static int leet_set(mo_normalizer *n, bool *has_alt, size_t p, char c)
+/* Sets alt[p] = c. On first use the alt buffer is sized for the pass-1 text
+ * (pass 2 only shrinks it); the primary bytes up to the current token's end
+ * (n->leet_tok_end, final by then) are copied in first. */
+static int leet_set(mo_normalizer *n, size_t p, char c)
 {
-    if (!*has_alt) {
+    if (!n->has_alt) {
         if (n->alt_cap < n->len + 1) {
             size_t cap = n->len + 1 + n->len / 2;
             char *a = mo__realloc(n->alt, cap);
@@ -779,8 +831,13 @@ static int leet_set(mo_normalizer *n, bool *has_alt, size_t p, char c)
             n->alt = a;
             n->alt_cap = cap;
         }
-        memcpy(n->alt, n->text, n->len + 1);
-        *has_alt = true;
+        n->has_alt = true;
+        n->alt_synced = 0;
+    }
+    if (n->alt_synced < n->leet_tok_end) {
+        memcpy(n->alt + n->alt_synced, n->text + n->alt_synced,
+               n->leet_tok_end - n->alt_synced);
+        n->alt_synced = n->leet_tok_end;
     }
     n->alt[p] = c;
     return MO_OK;
@@ -788,7 +845,7 @@ static int leet_set(mo_normalizer *n, bool *has_alt, size_t p, char c)
 
 /* Applies the leet rules (docs/NORMALIZATION.md) to one run text[s, e) of
  * letters and leet characters. */
-static int leet_run(mo_normalizer *n, bool *has_alt, size_t s, size_t e)
+static int leet_run(mo_normalizer *n, size_t s, size_t e)
 {
     const char *t = n->text;
     bool any_sub = false;
@@ -808,13 +865,14 @@ static int leet_run(mo_normalizer *n, bool *has_alt, size_t s, size_t e)
         if (before && after) {
             sub = true; /* sh1t, n00b, b!tch, f4g, a$$hole */
         } else if (after) {
-            /* Leading: "@ss", "$hit"; a single digit before 3+ letters ("3vil"),
-             * never "1st", "3pm", "4x4", "100mph". */
+            /* Leading: "$hit", "@ss" (at most 3 letters after '@', so that
+             * "@username" mentions stay); a single digit before 3+ letters
+             * ("3vil"), never "1st", "3pm", "4x4", "100mph". */
             size_t n_after = 0;
             for (size_t q = p; q < e && is_alpha(t[q]); q++)
                 n_after++;
             if (n_digits == 0)
-                sub = t[g] == '@' || t[g] == '$';
+                sub = t[g] == '$' || (t[g] == '@' && n_after <= 3);
             else
                 sub = p - g == 1 && n_after >= 3;
             for (size_t q = g; sub && q < p; q++)
@@ -829,7 +887,7 @@ static int leet_run(mo_normalizer *n, bool *has_alt, size_t s, size_t e)
             continue;
         any_sub = true;
         for (size_t q = g; q < p; q++) {
-            int rc = leet_set(n, has_alt, q, leet_letter(t[q]));
+            int rc = leet_set(n, q, leet_letter(t[q]));
             if (rc != MO_OK)
                 return rc;
         }
@@ -837,47 +895,39 @@ static int leet_run(mo_normalizer *n, bool *has_alt, size_t s, size_t e)
     return MO_OK;
 }
 
-/* Pass 3: builds n->alt when some token has a leet reading. */
-static int pass_leet(mo_normalizer *n, bool *has_alt)
+/* Pass 3 for one finished primary token text[r, e): writes its leet reading
+ * into n->alt when it has one. URLs and e-mail addresses are skipped. */
+static int leet_token(mo_normalizer *n, size_t r, size_t e)
 {
     const char *t = n->text;
-    size_t len = n->len, r = 0;
-    while (r < len) {
-        const char *sp = memchr(t + r, ' ', len - r);
-        size_t e = sp ? (size_t)(sp - t) : len;
-        bool has_letter = false, has_leet = false;
-        for (size_t p = r; p < e; p++) {
-            has_letter |= is_alpha(t[p]);
-            has_leet |= leet_letter(t[p]) != 0;
+    bool has_letter = false, has_leet = false;
+    for (size_t p = r; p < e; p++) {
+        has_letter |= is_alpha(t[p]);
+        has_leet |= leet_letter(t[p]) != 0;
+    }
+    if (!has_letter || !has_leet)
+        return MO_OK;
+    const char *at = memchr(t + r, '@', e - r);
+    if (is_url(t, r, e) || (at && at > t + r && memchr(at, '.', (size_t)(t + e - at))))
+        return MO_OK;
+    n->leet_tok_end = e;
+    size_t p = r;
+    while (p < e) {
+        if (!is_alpha(t[p]) && !leet_letter(t[p])) {
+            p++;
+            continue;
         }
-        /* Skip URLs and e-mail addresses. */
-        if (has_letter && has_leet) {
-            const char *at = memchr(t + r, '@', e - r);
-            if (is_url(t, r, e) ||
-                (at && at > t + r && memchr(at, '.', (size_t)(t + e - at))))
-                has_leet = false;
+        size_t s = p;
+        bool letters = false;
+        while (p < e && (is_alpha(t[p]) || leet_letter(t[p]))) {
+            letters |= is_alpha(t[p]);
+            p++;
         }
-        if (has_letter && has_leet) {
-            size_t p = r;
-            while (p < e) {
-                if (!is_alpha(t[p]) && !leet_letter(t[p])) {
-                    p++;
-                    continue;
-                }
-                size_t s = p;
-                bool letters = false;
-                while (p < e && (is_alpha(t[p]) || leet_letter(t[p]))) {
-                    letters |= is_alpha(t[p]);
-                    p++;
-                }
-                if (letters) {
-                    int rc = leet_run(n, has_alt, s, p);
-                    if (rc != MO_OK)
-                        return rc;
-                }
-            }
+        if (letters) {
+            int rc = leet_run(n, s, p);
+            if (rc != MO_OK)
+                return rc;
         }
-        r = e + 1;
     }
     return MO_OK;
 }
@@ -896,14 +946,15 @@ int mo_normalize(mo_normalizer *n, const char *in, size_t len, const mo_norm_vie
     n->len = 0;
     n->n_latin = 0;
     n->n_other = 0;
+    n->has_alt = false;
+    n->alt_synced = 0;
     int rc = pass_fold(n, (const uint8_t *)(in ? in : ""), len, &flags);
     if (rc != MO_OK)
         return rc;
-    pass_words(n, &flags);
-    bool has_alt = false;
-    rc = pass_leet(n, &has_alt);
+    rc = pass_words(n, &flags);
     if (rc != MO_OK)
         return rc;
+    bool has_alt = n->has_alt;
     if (has_alt)
         flags |= MO_NORM_LEET;
     mo_norm_view *v = &n->view;

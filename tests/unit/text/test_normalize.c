@@ -427,6 +427,8 @@ static void test_leet_traps(void **state)
     expect_alt(n, "me@mail.com http://a1b.com www.x1y.org", "me@mail.com http://a1b.com www.x1y.org",
                NULL);
     expect_alt(n, "plain text", "plain text", NULL);
+    /* Mentions are not "@ss": more than 3 letters after a leading '@'. */
+    expect_alt(n, "RT @mayasolovely: hi @john_doe", "rt @mayasolovely: hi @john_doe", NULL);
     expect_alt(n, "", "", NULL);
 }
 
