@@ -104,10 +104,12 @@ def main():
               " * search by mo__text_confusable (confusables.c). %d entries.\n */\n" % len(table))
     out.write('#include "text/text_int.h"\n\n')
     out.write("const mo__confusable mo__confusables[] = {\n")
-    for src in sorted(table):
-        t = table[src]
-        name = unicodedata.name(chr(src), "?")
-        out.write('    {0x%05X, %d, "%s"}, /* %s */\n' % (src, len(t), t, name))
+    # Entries padded so the trailing comments line up as clang-format aligns them.
+    entries = [('{0x%05X, %d, "%s"},' % (src, len(table[src]), table[src]), src)
+               for src in sorted(table)]
+    width = max(len(e) for e, _ in entries) + 1
+    for e, src in entries:
+        out.write("    %s/* %s */\n" % (e.ljust(width), unicodedata.name(chr(src), "?")))
     out.write("};\n\n")
     out.write("const size_t mo__n_confusables = sizeof mo__confusables / sizeof mo__confusables[0];\n")
 

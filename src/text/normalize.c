@@ -28,7 +28,7 @@
 #define MO_NORM_DECOMP_MAX 32
 
 struct mo_normalizer {
-    char *text;         /* (cap) primary reading, NUL-terminated */
+    char *text;          /* (cap) primary reading, NUL-terminated */
     uint32_t *src_start; /* (cap) first source byte of each text byte */
     uint32_t *src_end;   /* (cap) one past the last source byte */
     size_t cap;          /* entries allocated in text, src_start and src_end */
@@ -44,8 +44,8 @@ struct mo_normalizer {
 };
 
 static const char *const flag_names[MO_NORM_N_FLAGS] = {
-    "invalid_utf8", "invisible", "compat", "confusable", "diacritic",  "leet",
-    "spaced",       "punct_split", "masked", "repeat",   "emoji",      "mixed_script",
+    "invalid_utf8", "invisible",   "compat", "confusable", "diacritic", "leet",
+    "spaced",       "punct_split", "masked", "repeat",     "emoji",     "mixed_script",
 };
 
 const char *mo_norm_flag_name(uint32_t flag)
@@ -176,8 +176,7 @@ static bool is_emoji(uint32_t cp, const utf8proc_property_t *p)
  * words keep their spelling. ё still becomes е, as Russian search does. */
 static bool keeps_mark(uint32_t cp)
 {
-    return cp == 0x419 || cp == 0x439 || cp == 0x40E || cp == 0x45E || cp == 0x407 ||
-           cp == 0x457;
+    return cp == 0x419 || cp == 0x439 || cp == 0x40E || cp == 0x45E || cp == 0x407 || cp == 0x457;
 }
 
 /* ==== UTF-8 ==== */
@@ -288,11 +287,11 @@ static bool is_alnum(char c)
 
 /* State of the fold pass while it writes n->text. */
 typedef struct fold_state {
-    size_t w;          /* bytes written */
-    bool space;        /* a space is pending (written before the next character) */
-    uint32_t space_s;  /* source range of the whitespace that opened the pending space */
+    size_t w;         /* bytes written */
+    bool space;       /* a space is pending (written before the next character) */
+    uint32_t space_s; /* source range of the whitespace that opened the pending space */
     uint32_t space_e;
-    bool lgc;          /* the last base written is a Latin/Greek/Cyrillic letter */
+    bool lgc; /* the last base written is a Latin/Greek/Cyrillic letter */
 } fold_state;
 
 /* Appends one folded code point with source range [a, b). The caller has
@@ -335,8 +334,8 @@ static void fold_char(mo_normalizer *n, fold_state *st, uint32_t cp, uint32_t a,
         return;
     }
     int cat = p->category;
-    if (cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL ||
-        cat == UTF8PROC_CATEGORY_ZP || cat == UTF8PROC_CATEGORY_CC) {
+    if (cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL || cat == UTF8PROC_CATEGORY_ZP ||
+        cat == UTF8PROC_CATEGORY_CC) {
         fold_emit(n, st, ' ', a, b);
         st->lgc = false;
         return;
@@ -356,8 +355,8 @@ static void fold_char(mo_normalizer *n, fold_state *st, uint32_t cp, uint32_t a,
     if (!keeps_mark(cp))
         opt |= UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT;
     int bc = 0;
-    utf8proc_ssize_t r = utf8proc_decompose_char((utf8proc_int32_t)cp, buf, MO_NORM_DECOMP_MAX,
-                                                 opt, &bc);
+    utf8proc_ssize_t r =
+        utf8proc_decompose_char((utf8proc_int32_t)cp, buf, MO_NORM_DECOMP_MAX, opt, &bc);
     if (r <= 0 || r > MO_NORM_DECOMP_MAX) {
         buf[0] = (utf8proc_int32_t)cp;
         r = 1;
@@ -518,19 +517,22 @@ enum { C_ALPHA = 1, C_DIGIT = 2, C_PUNCT = 4, C_HIGH = 8, C_LEET = 16 };
 /* Text after pass 1 has no control bytes, no space inside a token and no
  * capitals, so those rows are 0. */
 static const unsigned char byte_class[256] = {
-    ['!'] = C_PL, ['"'] = C_P,  ['#'] = C_P,  ['$'] = C_PL, ['%'] = C_P,  ['&'] = C_P,
-    ['\''] = C_P, ['('] = C_PL, [')'] = C_P,  ['*'] = C_P,  ['+'] = C_PL, [','] = C_P,
-    ['-'] = C_P,  ['.'] = C_P,  ['/'] = C_P,  ['0'] = C_DL, ['1'] = C_DL, ['2'] = C_DIGIT,
-    ['3'] = C_DL, ['4'] = C_DL, ['5'] = C_DL, ['6'] = C_DIGIT, ['7'] = C_DL, ['8'] = C_DL,
-    ['9'] = C_DL, [':'] = C_P,  [';'] = C_P,  ['<'] = C_P,  ['='] = C_P,  ['>'] = C_P,
-    ['?'] = C_P,  ['@'] = C_PL, ['['] = C_P,  ['\\'] = C_P, [']'] = C_P,  ['^'] = C_P,
-    ['_'] = C_P,  ['`'] = C_P,  ['{'] = C_P,  ['|'] = C_PL, ['}'] = C_P,  ['~'] = C_P,
-    ['a'] = C_ALPHA, ['b'] = C_ALPHA, ['c'] = C_ALPHA, ['d'] = C_ALPHA, ['e'] = C_ALPHA,
-    ['f'] = C_ALPHA, ['g'] = C_ALPHA, ['h'] = C_ALPHA, ['i'] = C_ALPHA, ['j'] = C_ALPHA,
-    ['k'] = C_ALPHA, ['l'] = C_ALPHA, ['m'] = C_ALPHA, ['n'] = C_ALPHA, ['o'] = C_ALPHA,
-    ['p'] = C_ALPHA, ['q'] = C_ALPHA, ['r'] = C_ALPHA, ['s'] = C_ALPHA, ['t'] = C_ALPHA,
-    ['u'] = C_ALPHA, ['v'] = C_ALPHA, ['w'] = C_ALPHA, ['x'] = C_ALPHA, ['y'] = C_ALPHA,
-    ['z'] = C_ALPHA, [0x80] = C_H16, C_H16, C_H16, C_H16, C_H16, C_H16, C_H16, C_H16,
+    ['!'] = C_PL,    ['"'] = C_P,     ['#'] = C_P,     ['$'] = C_PL,    ['%'] = C_P,
+    ['&'] = C_P,     ['\''] = C_P,    ['('] = C_PL,    [')'] = C_P,     ['*'] = C_P,
+    ['+'] = C_PL,    [','] = C_P,     ['-'] = C_P,     ['.'] = C_P,     ['/'] = C_P,
+    ['0'] = C_DL,    ['1'] = C_DL,    ['2'] = C_DIGIT, ['3'] = C_DL,    ['4'] = C_DL,
+    ['5'] = C_DL,    ['6'] = C_DIGIT, ['7'] = C_DL,    ['8'] = C_DL,    ['9'] = C_DL,
+    [':'] = C_P,     [';'] = C_P,     ['<'] = C_P,     ['='] = C_P,     ['>'] = C_P,
+    ['?'] = C_P,     ['@'] = C_PL,    ['['] = C_P,     ['\\'] = C_P,    [']'] = C_P,
+    ['^'] = C_P,     ['_'] = C_P,     ['`'] = C_P,     ['{'] = C_P,     ['|'] = C_PL,
+    ['}'] = C_P,     ['~'] = C_P,     ['a'] = C_ALPHA, ['b'] = C_ALPHA, ['c'] = C_ALPHA,
+    ['d'] = C_ALPHA, ['e'] = C_ALPHA, ['f'] = C_ALPHA, ['g'] = C_ALPHA, ['h'] = C_ALPHA,
+    ['i'] = C_ALPHA, ['j'] = C_ALPHA, ['k'] = C_ALPHA, ['l'] = C_ALPHA, ['m'] = C_ALPHA,
+    ['n'] = C_ALPHA, ['o'] = C_ALPHA, ['p'] = C_ALPHA, ['q'] = C_ALPHA, ['r'] = C_ALPHA,
+    ['s'] = C_ALPHA, ['t'] = C_ALPHA, ['u'] = C_ALPHA, ['v'] = C_ALPHA, ['w'] = C_ALPHA,
+    ['x'] = C_ALPHA, ['y'] = C_ALPHA, ['z'] = C_ALPHA, [0x80] = C_H16,  C_H16,
+    C_H16,           C_H16,           C_H16,           C_H16,           C_H16,
+    C_H16,
 };
 
 /* Characters that mask a letter inside a word ("f*ck", "f#ck", "f%ck"). */
@@ -592,8 +594,7 @@ static void word_copy(word_writer *ww, char c, uint32_t a, uint32_t b)
 
 /* Rewrites the token text[r, e) to ww (in place, ww->w <= r). Returns the
  * byte classes (C_*) the token held. */
-static unsigned rewrite_token(word_writer *ww, size_t r, size_t e, bool latin_ctx,
-                              uint32_t *flags)
+static unsigned rewrite_token(word_writer *ww, size_t r, size_t e, bool latin_ctx, uint32_t *flags)
 {
     mo_normalizer *n = ww->n;
     char *t = n->text;
@@ -687,8 +688,7 @@ static unsigned rewrite_token(word_writer *ww, size_t r, size_t e, bool latin_ct
                     for (size_t j = 0; j < k; j++) {
                         size_t s = p + 2 * j;
                         char ch = t[s];
-                        word_put(ww, &ch, 1, (uint32_t)ch, true, n->src_start[s],
-                                 n->src_end[s]);
+                        word_put(ww, &ch, 1, (uint32_t)ch, true, n->src_start[s], n->src_end[s]);
                     }
                     *flags |= MO_NORM_PUNCT_SPLIT;
                     p += 2 * (k - 1) + 1;
@@ -835,8 +835,7 @@ static int leet_set(mo_normalizer *n, size_t p, char c)
         n->alt_synced = 0;
     }
     if (n->alt_synced < n->leet_tok_end) {
-        memcpy(n->alt + n->alt_synced, n->text + n->alt_synced,
-               n->leet_tok_end - n->alt_synced);
+        memcpy(n->alt + n->alt_synced, n->text + n->alt_synced, n->leet_tok_end - n->alt_synced);
         n->alt_synced = n->leet_tok_end;
     }
     n->alt[p] = c;

@@ -10,6 +10,13 @@
 
 /* ==== Normalization (normalize.c, confusables.c) ==== */
 
+/* The normalizer's API is public (mo_normalizer_new, mo_normalize, mo_norm_view
+ * in moderato.h); docs/NORMALIZATION.md gives the steps, flags and span rules.
+ * For tokenizers: the primary text is lowercase, with exactly one ASCII space
+ * between tokens and none at either end (no tabs or newlines). The alt reading,
+ * when present, has the same length, the same spaces and shares the span
+ * arrays with the primary text. */
+
 /* Largest input mo_normalize accepts (bytes). */
 #define MO_TEXT_MAX_BYTES ((size_t)64 << 20)
 

@@ -11,9 +11,9 @@
 /* One confusable: a non-ASCII letter and the 1..3 lowercase ASCII letters it
  * reads as (its TR39 prototype, see scripts/gen_confusables.py). */
 typedef struct mo__confusable {
-    uint32_t cp;   /* source code point, case folded or not */
-    uint8_t len;   /* bytes in to, 1..3, never more than cp's UTF-8 length */
-    char to[4];    /* lowercase ASCII letters, NUL-terminated */
+    uint32_t cp; /* source code point, case folded or not */
+    uint8_t len; /* bytes in to, 1..3, never more than cp's UTF-8 length */
+    char to[4];  /* lowercase ASCII letters, NUL-terminated */
 } mo__confusable;
 
 /* The generated table (confusables_table.c), sorted by cp. */

@@ -16,8 +16,8 @@
 #include "text/text.h"
 
 /* Checks the invariants every view must hold for input `in` of `len` bytes. */
-static void check_spans(const char *in, size_t len, const char *text, size_t n,
-                        const uint32_t *s, const uint32_t *e)
+static void check_spans(const char *in, size_t len, const char *text, size_t n, const uint32_t *s,
+                        const uint32_t *e)
 {
     (void)in;
     assert_int_equal(text[n], '\0');
@@ -107,9 +107,9 @@ static int teardown(void **state)
 static void test_flag_names(void **state)
 {
     (void)state;
-    static const char *const names[] = {"invalid_utf8", "invisible", "compat",  "confusable",
-                                        "diacritic",    "leet",      "spaced",  "punct_split",
-                                        "masked",       "repeat",    "emoji",   "mixed_script"};
+    static const char *const names[] = {"invalid_utf8", "invisible", "compat", "confusable",
+                                        "diacritic",    "leet",      "spaced", "punct_split",
+                                        "masked",       "repeat",    "emoji",  "mixed_script"};
     for (unsigned i = 0; i < MO_NORM_N_FLAGS; i++)
         assert_string_equal(mo_norm_flag_name(1u << i), names[i]);
     assert_string_equal(mo_norm_flag_name(MO_NORM_LEET), "leet");
@@ -141,7 +141,13 @@ static void test_empty_and_space(void **state)
     expect(n, "a", "a", 0);
     expect(n, "  Hello,\tWORLD\n\nagain  ", "hello, world again", 0);
     /* Control characters, NBSP, ideographic space and line separator are spaces. */
-    expect(n, "ab\x01" "cd\xc2\xa0" "ef\xe3\x80\x80" "gh\xe2\x80\xa8" "ij\xc2\x85" "kl",
+    expect(n,
+           "ab\x01"
+           "cd\xc2\xa0"
+           "ef\xe3\x80\x80"
+           "gh\xe2\x80\xa8"
+           "ij\xc2\x85"
+           "kl",
            "ab cd ef gh ij kl", 0);
 }
 
@@ -169,14 +175,14 @@ static void test_invalid_utf8(void **state)
         size_t len;
         int n_fffd;
     } cases[] = {
-        {"\x80", 1, 1},                 /* lone continuation */
-        {"\xc0\xaf", 2, 2},             /* overlong '/' (C0 is never valid) */
-        {"\xe0\x80\xaf", 3, 3},         /* overlong 3-byte */
-        {"\xed\xa0\x80", 3, 3},         /* surrogate D800 */
-        {"\xe2\x82", 2, 1},             /* truncated euro sign */
-        {"\xf0\x9f\x98", 3, 1},         /* truncated emoji */
-        {"\xf4\x90\x80\x80", 4, 4},     /* above U+10FFFF */
-        {"\xf5\x80", 2, 2},             /* F5 never valid */
+        {"\x80", 1, 1},             /* lone continuation */
+        {"\xc0\xaf", 2, 2},         /* overlong '/' (C0 is never valid) */
+        {"\xe0\x80\xaf", 3, 3},     /* overlong 3-byte */
+        {"\xed\xa0\x80", 3, 3},     /* surrogate D800 */
+        {"\xe2\x82", 2, 1},         /* truncated euro sign */
+        {"\xf0\x9f\x98", 3, 1},     /* truncated emoji */
+        {"\xf4\x90\x80\x80", 4, 4}, /* above U+10FFFF */
+        {"\xf5\x80", 2, 2},         /* F5 never valid */
         {"\xff", 1, 1},
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
@@ -218,12 +224,16 @@ static void test_compat(void **state)
            MO_NORM_COMPAT);
     expect(n, "\xf0\x9d\x93\xaf\xf0\x9d\x93\xbe", "fu", MO_NORM_COMPAT);
     expect(n, "\xef\xac\x81ne \xef\xac\x80", "fine ff", MO_NORM_COMPAT); /* ligatures */
-    expect(n, "x\xc2\xb2", "x2", MO_NORM_COMPAT);                          /* superscript */
-    expect(n, "\xe2\x91\xa0", "1", MO_NORM_COMPAT);                       /* circled one */
+    expect(n, "x\xc2\xb2", "x2", MO_NORM_COMPAT);                        /* superscript */
+    expect(n, "\xe2\x91\xa0", "1", MO_NORM_COMPAT);                      /* circled one */
     /* Case alone is not "compat". */
     expect(n, "HeLLo WORLD", "hello world", 0);
-    expect(n, "STRASSE Stra\xc3\x9f" "e", "strasse strasse", 0);
-    expect(n, "\xd0\x9f\xd0\xa0\xd0\x98\xd0\x92\xd0\x95\xd0\xa2", "\xd0\xbf\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82", 0);
+    expect(n,
+           "STRASSE Stra\xc3\x9f"
+           "e",
+           "strasse strasse", 0);
+    expect(n, "\xd0\x9f\xd0\xa0\xd0\x98\xd0\x92\xd0\x95\xd0\xa2",
+           "\xd0\xbf\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82", 0);
 }
 
 /* ==== Invisible characters ==== */
@@ -232,17 +242,17 @@ static void test_invisible(void **state)
 {
     mo_normalizer *n = *state;
     static const char *const inv[] = {
-        "\xe2\x80\x8b", "\xe2\x80\x8c", "\xe2\x80\x8d", /* ZWSP ZWNJ ZWJ */
-        "\xe2\x81\xa0",                                 /* word joiner */
-        "\xef\xbb\xbf",                                 /* BOM */
-        "\xc2\xad",                                     /* soft hyphen */
-        "\xe2\x80\xaa", "\xe2\x80\xae", "\xe2\x81\xa6", "\xe2\x81\xa9", /* bidi */
-        "\xe2\x80\x8e", "\xe2\x80\x8f",                 /* LRM RLM */
-        "\xef\xb8\x80", "\xef\xb8\x8f",                 /* VS1 VS16 */
-        "\xf3\xa0\x84\x80", "\xf3\xa0\x87\xaf",         /* VS17 VS256 */
-        "\xf3\xa0\x80\x81", "\xf3\xa0\x81\xbf",         /* tags */
-        "\xe1\xa0\x8e",                                 /* Mongolian vowel separator */
-        "\xcd\x8f",                                     /* combining grapheme joiner */
+        "\xe2\x80\x8b",     "\xe2\x80\x8c",     "\xe2\x80\x8d",                 /* ZWSP ZWNJ ZWJ */
+        "\xe2\x81\xa0",                                                         /* word joiner */
+        "\xef\xbb\xbf",                                                         /* BOM */
+        "\xc2\xad",                                                             /* soft hyphen */
+        "\xe2\x80\xaa",     "\xe2\x80\xae",     "\xe2\x81\xa6", "\xe2\x81\xa9", /* bidi */
+        "\xe2\x80\x8e",     "\xe2\x80\x8f",                                     /* LRM RLM */
+        "\xef\xb8\x80",     "\xef\xb8\x8f",                                     /* VS1 VS16 */
+        "\xf3\xa0\x84\x80", "\xf3\xa0\x87\xaf",                                 /* VS17 VS256 */
+        "\xf3\xa0\x80\x81", "\xf3\xa0\x81\xbf",                                 /* tags */
+        "\xe1\xa0\x8e", /* Mongolian vowel separator */
+        "\xcd\x8f",     /* combining grapheme joiner */
     };
     for (size_t i = 0; i < sizeof inv / sizeof inv[0]; i++) {
         char in[64];
@@ -278,7 +288,11 @@ static void test_emoji(void **state)
 static void test_diacritics(void **state)
 {
     mo_normalizer *n = *state;
-    expect(n, "caf\xc3\xa9 na\xc3\xaf" "ve \xc3\x9c" "ber", "cafe naive uber", MO_NORM_DIACRITIC);
+    expect(n,
+           "caf\xc3\xa9 na\xc3\xaf"
+           "ve \xc3\x9c"
+           "ber",
+           "cafe naive uber", MO_NORM_DIACRITIC);
     expect(n, "cafe\xcc\x81", "cafe", MO_NORM_DIACRITIC); /* separate combining acute */
     /* Zalgo. */
     expect(n, "h\xcc\x80\xcc\x81\xcc\x82\xcc\x83i", "hi", MO_NORM_DIACRITIC);
@@ -334,15 +348,16 @@ static void test_confusables_scripts(void **state)
     const mo_norm_view *v = norm(n, el);
     assert_int_equal(v->flags & (MO_NORM_CONFUSABLE | MO_NORM_MIXED_SCRIPT), 0);
     /* An all-look-alike Cyrillic word inside English text is read as Latin. */
-    expect(n, "Hello \xd1\x95\xd2\xbb\xd1\x96\xd1\x85 you", "hello shix you",
-           MO_NORM_CONFUSABLE);
+    expect(n, "Hello \xd1\x95\xd2\xbb\xd1\x96\xd1\x85 you", "hello shix you", MO_NORM_CONFUSABLE);
     /* Capital look-alikes fold to small letters first ("В" -> "в" -> "b"). */
-    expect(n, "\xd0\x92\xd0\x90" "D", "bad", MO_NORM_CONFUSABLE | MO_NORM_MIXED_SCRIPT);
+    expect(n,
+           "\xd0\x92\xd0\x90"
+           "D",
+           "bad", MO_NORM_CONFUSABLE | MO_NORM_MIXED_SCRIPT);
     /* ASCII is never remapped (TR39 maps m -> rn, 1 -> l, 0 -> O). */
     expect(n, "rn m 1 0 I l", "rn m 1 0 i l", 0);
     /* A Cyrillic word that is not all look-alikes stays in English text. */
-    expect(n, "hello \xd0\xbc\xd0\xb8\xd1\x80 world",
-           "hello \xd0\xbc\xd0\xb8\xd1\x80 world", 0);
+    expect(n, "hello \xd0\xbc\xd0\xb8\xd1\x80 world", "hello \xd0\xbc\xd0\xb8\xd1\x80 world", 0);
 }
 
 /* ==== Spacing, punctuation, masks, repeats ==== */
@@ -392,8 +407,8 @@ static void test_repeat(void **state)
     expect(n, "www.x.org https://aaa.example/f.u.c.k", "www.x.org https://aaa.example/f.u.c.k", 0);
     expect(n, "2000 !!!! ...", "2000 !!!! ...", 0);
     /* Non-ASCII letters squeeze too. */
-    expect(n, "\xd1\x85\xd1\x83\xd1\x83\xd1\x83\xd1\x83",
-           "\xd1\x85\xd1\x83\xd1\x83", MO_NORM_REPEAT);
+    expect(n, "\xd1\x85\xd1\x83\xd1\x83\xd1\x83\xd1\x83", "\xd1\x85\xd1\x83\xd1\x83",
+           MO_NORM_REPEAT);
 }
 
 /* ==== Leet ==== */
@@ -424,8 +439,8 @@ static void test_leet_traps(void **state)
     expect_alt(n, "3pm 10am 4x4 100mph", "3pm 10am 4x4 100mph", NULL);
     expect_alt(n, "mp3 win10 covid19", "mp3 win10 covid19", NULL);
     expect_alt(n, "hi! (wow) yes!", "hi! (wow) yes!", NULL);
-    expect_alt(n, "me@mail.com http://a1b.com www.x1y.org", "me@mail.com http://a1b.com www.x1y.org",
-               NULL);
+    expect_alt(n, "me@mail.com http://a1b.com www.x1y.org",
+               "me@mail.com http://a1b.com www.x1y.org", NULL);
     expect_alt(n, "plain text", "plain text", NULL);
     /* Mentions are not "@ss": more than 3 letters after a leading '@'. */
     expect_alt(n, "RT @mayasolovely: hi @john_doe", "rt @mayasolovely: hi @john_doe", NULL);
