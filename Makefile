@@ -44,7 +44,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_REPLAY := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%_replay)
 
-.PHONY: all run test asan model fuzz format format-check bench deps clean unit e2e golden
+.PHONY: all run test asan model fuzz format format-check bench deps clean unit install
 
 all: $(BUILD)/moderato $(BUILD)/libmoderato.a $(BUILD)/libmoderato.so $(BUILD)/moderato.pc
 
@@ -60,7 +60,7 @@ $(BUILD)/libmoderato.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 $(BUILD)/libmoderato.so: $(LIB_OBJ)
-	$(CC) -shared $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) -shared $(LDFLAGS) -Wl,-soname,libmoderato.so.0 -o $@ $^ $(LDLIBS)
 
 $(BUILD)/moderato: $(CLI_OBJ) $(BUILD)/libmoderato.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libmoderato.a $(LDLIBS)
@@ -87,14 +87,13 @@ $(BUILD)/bench/bench_normalize: bench/bench_normalize.c $(BUILD)/libmoderato.a
 
 unit: all $(TEST_BIN) $(FUZZ_REPLAY)
 
-test: deps-check unit
+test: deps
+	$(MAKE) unit
 	BUILD=$(BUILD) sh tests/run.sh
 
-deps-check:
-	@pkg-config --exists $(PKGS) $(TEST_PKGS) || sh scripts/install-deps.sh
-
-asan:
-	$(MAKE) BUILD=build-asan SANITIZE=address,undefined test
+asan: deps
+	$(MAKE) BUILD=build-asan SANITIZE=address,undefined unit
+	BUILD=build-asan sh tests/run.sh
 
 run: deps
 	$(MAKE) all
@@ -119,6 +118,18 @@ format-check:
 
 bench: all
 	sh bench/run.sh $(BUILD)
+
+PREFIX ?= /usr/local
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include \
+	  $(DESTDIR)$(PREFIX)/share/moderato
+	install -m 755 $(BUILD)/moderato $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(BUILD)/libmoderato.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(BUILD)/libmoderato.so $(DESTDIR)$(PREFIX)/lib/libmoderato.so.0
+	ln -sf libmoderato.so.0 $(DESTDIR)$(PREFIX)/lib/libmoderato.so
+	install -m 644 include/moderato.h $(DESTDIR)$(PREFIX)/include/
+	sed 's|^prefix=.*|prefix=$(PREFIX)|' $(BUILD)/moderato.pc > $(DESTDIR)$(PREFIX)/lib/pkgconfig/moderato.pc
+	install -m 644 models/default.momd $(DESTDIR)$(PREFIX)/share/moderato/
 
 clean:
 	rm -rf build build-asan build-fuzz
