@@ -73,7 +73,9 @@ static void usage(FILE *f)
             "  --format F       jsonl (default) or text\n"
             "  --threads N      worker threads (default: number of CPUs)\n"
             "  --max-bytes N    longest accepted line in bytes (default 1048576)\n"
-            "  --input FILE     read FILE instead of standard input\n\n"
+            "  --input FILE     read FILE instead of standard input\n"
+            "  --progress       line counts on stderr every 100,000 lines (default when\n"
+            "                   stderr is a terminal)\n\n"
             "exit status: 0 all records scored, 1 failure (model, I/O), 2 usage,\n"
             "             3 finished but some records were rejected\n");
 }
@@ -248,7 +250,7 @@ static int only_space(const char *s, size_t n)
 int mo_cmd_classify(int argc, char **argv)
 {
     const char *model_path = NULL, *input = NULL;
-    int text_mode = 0;
+    int text_mode = 0, progress_opt = 0;
     unsigned long long threads = 0, max_bytes = 1 << 20;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     for (int i = 1; i < argc; i++) {
@@ -257,6 +259,8 @@ int mo_cmd_classify(int argc, char **argv)
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
             return MO_EXIT_OK;
+        } else if (!strcmp(a, "--progress")) {
+            progress_opt = 1;
         } else if (!strcmp(a, "--model") && v) {
             model_path = v, i++;
         } else if (!strcmp(a, "--input") && v) {
@@ -355,6 +359,9 @@ int mo_cmd_classify(int argc, char **argv)
     mo_line_reader r;
     mo_line_reader_init(&r, in, c.max_bytes);
     int eof = 0;
+    /* Progress only where a person watches (stderr is a terminal) or asked. */
+    int show_progress = progress_opt || isatty(STDERR_FILENO);
+    unsigned long long last_progress = 0;
     while (!eof) {
         c.b.n = 0;
         c.b.text_len = 0;
@@ -396,7 +403,13 @@ int mo_cmd_classify(int argc, char **argv)
                 fwrite(w->err.ptr, 1, w->err.len, stderr);
             n_rejected += w->n_rejected;
         }
+        if (show_progress && n_lines - last_progress >= 100000) {
+            last_progress = n_lines;
+            fprintf(stderr, "moderato classify: %llu lines\r", n_lines);
+        }
     }
+    if (show_progress && last_progress)
+        fprintf(stderr, "moderato classify: %llu lines\n", n_lines);
     mo_line_reader_free(&r);
     if (fflush(stdout) != 0) {
         fprintf(stderr, "moderato classify: write error on stdout\n");
