@@ -883,6 +883,22 @@ def assign_splits(source, recs):
     else:
         pattern = ["train"] * 8 + ["dev", "test"]
     strata = {}
+    if source == "seed":
+        # Seed examples are variants of hand-written templates (id
+        # "<group>-<template>-<variant>"): all variants of one template go to
+        # the same split, or test would contain near-copies of training rows.
+        groups = {}
+        for r in recs:
+            if r["split"] is None:
+                groups.setdefault(r["sid"].rsplit("-", 1)[0], []).append(r)
+        for g in groups.values():
+            strata.setdefault(stratum_key(g[0]), []).append(g)
+        for key in sorted(strata):
+            gs = sorted(strata[key], key=lambda g: sha1(source + ":" + g[0]["sid"].rsplit("-", 1)[0]))
+            for i, g in enumerate(gs):
+                for r in g:
+                    r["split"] = pattern[i % len(pattern)]
+        return recs
     for r in recs:
         if r["split"] is None:
             strata.setdefault(stratum_key(r), []).append(r)

@@ -174,6 +174,14 @@ static int load_predictions(dataset *d, const char *path)
     return rc;
 }
 
+static void fmt4(char *out, double x)
+{
+    if (isnan(x))
+        snprintf(out, 16, "-");
+    else
+        snprintf(out, 16, "%.4f", x);
+}
+
 static double nan_to(double x, double v)
 {
     return isnan(x) ? v : x;
@@ -259,10 +267,19 @@ static void report_group(const dataset *d, const char *group, int as_json, json_
             json_object_set_new(o, "tn", json_integer((json_int_t)r.at.tn));
             json_object_set_new(jl, d->labels[k], o);
         } else {
-            printf("%-12s %7zu %7zu %7.4f %7.4f %7.4f %7.4f %7.4f %7.4f %7.4f %7.4f %7.4f\n",
-                   d->labels[k], r.n_known, r.support, nan_to(r.ap, 0), nan_to(r.auc, 0),
-                   (double)r.at.threshold, nan_to(r.at.precision, 0), nan_to(r.at.recall, 0),
-                   r.at.f1, nan_to(r.fpr, 0), r.best.f1, nan_to(r.ece, 0));
+            /* Undefined metrics (no positives, one class) print as "-". */
+            char c[9][16];
+            fmt4(c[0], r.ap);
+            fmt4(c[1], r.auc);
+            fmt4(c[2], r.at.threshold);
+            fmt4(c[3], r.support ? r.at.precision : NAN);
+            fmt4(c[4], r.at.recall);
+            fmt4(c[5], r.support ? r.at.f1 : NAN);
+            fmt4(c[6], r.fpr);
+            fmt4(c[7], r.support ? r.best.f1 : NAN);
+            fmt4(c[8], r.ece);
+            printf("%-12s %7zu %7zu %7s %7s %7s %7s %7s %7s %7s %7s %7s\n", d->labels[k],
+                   r.n_known, r.support, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8]);
         }
     }
     if (as_json) {
