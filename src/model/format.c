@@ -4,7 +4,8 @@
  * caller's buffer with full validation, so no corrupt input can crash the
  * reader: magic, version, sizes, XXH64 checksum, every tensor's bounds and
  * alignment, and the metadata JSON with its required fields. Weights are
- * used in place, never copied. Also the mo_model accessors. Uses base, text.
+ * used in place, never copied. Format 1.1 adds the optional u8 tensor "idf"
+ * (features.value "tfidf"); a 1.0 file, without it, keeps count/sqrt(n). Also the mo_model accessors. Uses base, text.
  *
  * Layout (little-endian): 64-byte header | metadata JSON | tensor table
  * (88 bytes per tensor) | tensor data, each 64-byte aligned | u64 XXH64 of
@@ -70,7 +71,7 @@ static uint64_t align_up(uint64_t x, uint64_t a)
 
 static size_t dtype_size(uint32_t dtype)
 {
-    return dtype == MO__DTYPE_F32 ? 4 : dtype == MO__DTYPE_I8 ? 1 : 0;
+    return dtype == MO__DTYPE_F32 ? 4 : (dtype == MO__DTYPE_I8 || dtype == MO__DTYPE_U8) ? 1 : 0;
 }
 
 /* ==== Writing ==== */
@@ -339,8 +340,17 @@ static int load_common(const uint8_t *buf, size_t len, const char *src, mo_model
                  L);
         m->w.w_i8 = (const int8_t *)(buf + tw->offset);
         m->w.scale = (const float *)(buf + ts->offset);
-    } else {
+    } else if (tw->dtype == MO__DTYPE_F32) {
         m->w.w_f32 = (const float *)(buf + tw->offset);
+    } else {
+        FAIL(MO_EFORMAT, "w", "%s: tensor 'w' must be f32 or i8", src);
+    }
+    const tensor_view *ti = find_tensor(tv, n_tensors, "idf");
+    if (ti) {
+        if (ti->n_dims != 1 || ti->dims[0] != n_buckets || ti->dtype != MO__DTYPE_U8)
+            FAIL(MO_EFORMAT, "idf", "%s: tensor 'idf' must be u8 (%llu)", src,
+                 (unsigned long long)n_buckets);
+        m->w.idf = buf + ti->offset;
     }
     json_decref(meta);
     mo__free(tv);

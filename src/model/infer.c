@@ -2,7 +2,8 @@
  * infer.c -- classifier inference: a per-thread scratch (featurizer plus
  * accumulators, all allocated up front) and mo_model_predict, which
  * featurizes, sums one weight row per feature id (bucket-major, so one fetch
- * per feature), and applies Platt calibration. No allocation after the
+ * per feature; with an idf table, over distinct buckets with tf-idf values,
+ * tfidf.c), and applies Platt calibration. No allocation after the
  * featurizer's buffers have grown to the largest text seen. Uses base, text.
  */
 #include "model/model_int.h"
@@ -13,6 +14,7 @@ struct mo_model_scratch {
     int32_t *iacc;          /* (n_labels) int8 accumulators */
     float *facc;            /* (n_labels) float accumulators */
     float *raw;             /* (n_labels) raw logits */
+    mo__tfidf tfidf;        /* distinct buckets and values (tf-idf models) */
 };
 
 int mo_model_scratch_new(const mo_model *model, mo_model_scratch **out)
@@ -27,6 +29,7 @@ int mo_model_scratch_new(const mo_model *model, mo_model_scratch **out)
     if (!s)
         return MO_ENOMEM;
     s->model = model;
+    mo__tfidf_init(&s->tfidf);
     s->iacc = mo__calloc(model->n_labels, sizeof *s->iacc);
     s->facc = mo__calloc(model->n_labels, sizeof *s->facc);
     s->raw = mo__calloc(model->n_labels, sizeof *s->raw);
@@ -43,6 +46,12 @@ int mo_model_scratch_new(const mo_model *model, mo_model_scratch **out)
     rc = mo__feat_extract(s->feat, warm, sizeof warm - 1, &ids, &n_ids, NULL);
     if (rc != MO_OK)
         goto fail;
+    size_t n_vals;
+    if (model->w.idf && mo__tfidf_values(&s->tfidf, model->w.idf, ids, n_ids,
+                                         mo__feat_n_word(s->feat), &n_vals) != MO_OK) {
+        rc = MO_ENOMEM;
+        goto fail;
+    }
     *out = s;
     return MO_OK;
 fail:
@@ -55,6 +64,7 @@ void mo_model_scratch_free(mo_model_scratch *s)
     if (!s)
         return;
     mo__feat_free(s->feat);
+    mo__tfidf_free(&s->tfidf);
     mo__free(s->iacc);
     mo__free(s->facc);
     mo__free(s->raw);
@@ -75,7 +85,17 @@ int mo_model_predict(const mo_model *model, mo_model_scratch *s, const char *tex
     int rc = mo__feat_extract(s->feat, text ? text : "", len, &ids, &n_ids, view_out);
     if (rc != MO_OK)
         return rc;
-    mo__weights_logits(&model->w, ids, n_ids, s->iacc, s->facc, s->raw);
+    if (model->w.idf) {
+        size_t n_vals;
+        rc = mo__tfidf_values(&s->tfidf, model->w.idf, ids, n_ids, mo__feat_n_word(s->feat),
+                              &n_vals);
+        if (rc != MO_OK)
+            return rc;
+        mo__weights_logits_values(&model->w, s->tfidf.ids, s->tfidf.vals, n_vals, s->facc,
+                                  s->raw);
+    } else {
+        mo__weights_logits(&model->w, ids, n_ids, s->iacc, s->facc, s->raw);
+    }
     for (size_t l = 0; l < model->n_labels; l++)
         scores[l] = mo__sigmoid(model->platt_a[l] * s->raw[l] + model->platt_b[l]);
     return MO_OK;

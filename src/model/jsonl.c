@@ -224,6 +224,7 @@ void mo__dataset_free(mo__dataset *ds)
         return;
     mo__free(ds->ids);
     mo__free(ds->off);
+    mo__free(ds->n_word);
     mo__free(ds->y);
     memset(ds, 0, sizeof *ds);
 }
@@ -250,7 +251,7 @@ int mo__jsonl_load(const char *path, mo_featurizer *f, const char *const *labels
                    size_t n_labels, mo__dataset *ds, mo_diag *diag)
 {
     char *buf = NULL;
-    size_t len, pos = 0, ex_cap = 0, y_cap = 0;
+    size_t len, pos = 0, ex_cap = 0, y_cap = 0, nw_cap = 0;
     uint64_t line_no = 0;
     const char *s;
     size_t sl;
@@ -279,6 +280,7 @@ int mo__jsonl_load(const char *path, mo_featurizer *f, const char *const *labels
         size_t i = ds->n;
         size_t need_y;
         if (grow_bytes((void **)&ds->off, &ex_cap, i + 2, sizeof *ds->off) != MO_OK ||
+            grow_bytes((void **)&ds->n_word, &nw_cap, i + 1, sizeof *ds->n_word) != MO_OK ||
             mo__size_mul(i + 1, n_labels, &need_y) != MO_OK ||
             grow_bytes((void **)&ds->y, &y_cap, need_y, 1) != MO_OK ||
             grow_bytes((void **)&ds->ids, &ds->ids_cap, ds->ids_len + n_ids, sizeof *ds->ids) !=
@@ -291,6 +293,7 @@ int mo__jsonl_load(const char *path, mo_featurizer *f, const char *const *labels
         ds->off[i] = ds->ids_len;
         ds->ids_len += n_ids;
         ds->off[i + 1] = ds->ids_len;
+        ds->n_word[i] = (uint32_t)mo__feat_n_word(f);
         json_t *lab = json_object_get(o, "labels");
         for (size_t l = 0; l < n_labels; l++) {
             json_t *v = json_object_get(lab, labels[l]);

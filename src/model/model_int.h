@@ -16,14 +16,14 @@
 
 #define MO__MODEL_MAGIC "MOMD"
 #define MO__MODEL_MAJOR 1
-#define MO__MODEL_MINOR 0
+#define MO__MODEL_MINOR 1 /* 1.1: optional u8 tensor 'idf' (tf-idf feature values) */
 #define MO__MODEL_HEADER_SIZE 64
 #define MO__MODEL_ALIGN 64
 #define MO__MODEL_TENSOR_ENTRY 88 /* name[32] dtype n_dims dims[4] offset nbytes */
 #define MO__MODEL_MAX_TENSORS 64
 #define MO__MODEL_MAX_LABELS 256
 
-enum mo__dtype { MO__DTYPE_F32 = 0, MO__DTYPE_I8 = 1 };
+enum mo__dtype { MO__DTYPE_F32 = 0, MO__DTYPE_I8 = 1, MO__DTYPE_U8 = 2 };
 
 /* One tensor to write. */
 typedef struct mo__tensor {
@@ -50,6 +50,8 @@ typedef struct mo__weights {
     const int8_t *w_i8;  /* (n_buckets, n_labels) or NULL */
     const float *scale;  /* (n_labels) dequantization scale of w_i8 */
     const float *bias;   /* (n_labels) */
+    const uint8_t *idf;  /* (n_buckets) idf * MO__IDF_SCALE, 0 = unused bucket; NULL = the
+                          * format 1.0 value count/sqrt(n) (mo__weights_logits) */
 } mo__weights;
 
 /* Feature value for a text with n ids: counts scaled by 1/sqrt(n), which keeps
@@ -97,6 +99,69 @@ static inline void mo__weights_logits(const mo__weights *w, const uint32_t *ids,
     }
 }
 
+/* Raw logits from distinct buckets with values (mo__tfidf_values). */
+static inline void mo__weights_logits_values(const mo__weights *w, const uint32_t *ids,
+                                             const float *vals, size_t n, float *facc, float *out)
+{
+    size_t L = w->n_labels;
+    for (size_t l = 0; l < L; l++)
+        facc[l] = 0;
+    if (w->w_i8) {
+        for (size_t i = 0; i < n; i++) {
+            if (i + MO__PREFETCH < n)
+                __builtin_prefetch(w->w_i8 + (size_t)ids[i + MO__PREFETCH] * L);
+            const int8_t *row = w->w_i8 + (size_t)ids[i] * L;
+            float v = vals[i];
+            for (size_t l = 0; l < L; l++)
+                facc[l] += v * (float)row[l];
+        }
+        for (size_t l = 0; l < L; l++)
+            out[l] = w->bias[l] + facc[l] * w->scale[l];
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            if (i + MO__PREFETCH < n)
+                __builtin_prefetch(w->w_f32 + (size_t)ids[i + MO__PREFETCH] * L);
+            const float *row = w->w_f32 + (size_t)ids[i] * L;
+            float v = vals[i];
+            for (size_t l = 0; l < L; l++)
+                facc[l] += v * row[l];
+        }
+        for (size_t l = 0; l < L; l++)
+            out[l] = w->bias[l] + facc[l];
+    }
+}
+
+/* ==== tf-idf feature values (tfidf.c) ==== */
+
+/* idf bytes are round(idf * MO__IDF_SCALE): idf = ln((1 + N) / (1 + df)) + 1
+ * spans [1, 15.9] for up to ~3M training texts at this scale. */
+#define MO__IDF_SCALE 16.0f
+/* Buckets seen in fewer training texts get idf byte 0 and are ignored. */
+#define MO__IDF_MIN_DF 2
+
+/* Per-thread scratch turning ids into distinct buckets with values. */
+typedef struct mo__tfidf {
+    struct tf_slot *slots; /* (n_slots) open-addressing table, power of two */
+    size_t n_slots;
+    uint32_t stamp;        /* current block's stamp in slots */
+    uint32_t *ids;         /* (cap) distinct buckets of the last call */
+    float *vals;           /* (cap) their values */
+    size_t cap;
+} mo__tfidf;
+
+void mo__tfidf_init(mo__tfidf *t);
+void mo__tfidf_free(mo__tfidf *t);
+
+/* Turns ids[0..n) (the first n_word the word block, the rest the char block)
+ * into t->ids/t->vals[0..*n_out): per block the distinct buckets with nonzero
+ * idf, valued (1 + ln tf) * idf and scaled to unit L2 norm. Allocates only
+ * while growing to the largest n seen. Returns MO_OK or MO_ENOMEM. */
+int mo__tfidf_values(mo__tfidf *t, const uint8_t *idf, const uint32_t *ids, size_t n,
+                     size_t n_word, size_t *n_out);
+
+/* The idf byte of a bucket found in df of n_docs training texts. */
+uint8_t mo__idf_quantize(size_t df, size_t n_docs);
+
 static inline float mo__sigmoid(float z)
 {
     if (z >= 0) {
@@ -131,6 +196,7 @@ typedef struct mo__dataset {
     size_t n_labels;
     uint32_t *ids;     /* all feature ids */
     size_t *off;       /* (n + 1) */
+    uint32_t *n_word;  /* (n) ids of example i's word block; the rest are char n-grams */
     int8_t *y;         /* (n, n_labels): 1, 0 or -1 = unknown */
     uint64_t xxh64;    /* hash of the file bytes */
     size_t ids_len, ids_cap;

@@ -2,10 +2,12 @@
  * features.c -- hashed n-gram features over normalized text (text layer).
  *
  * mo__feat_extract normalizes a raw text with mo_normalize and turns it into
- * feature ids in [0, 1 << hash_bits): word unigrams and bigrams of the primary
- * reading, fastText-style character n-grams over "<word>" (UTF-8 aware, never
- * cutting a code point), word unigrams of the leetspeak reading when it
- * differs, one feature per normalization flag that fired, and a bias feature.
+ * feature ids in [0, 1 << hash_bits), in two blocks: first the word block
+ * (word unigrams and bigrams of the primary reading, word unigrams of the
+ * leetspeak reading when it differs, one feature per normalization flag that
+ * fired, and a bias feature), then the char block (fastText-style character
+ * n-grams over "<word>", UTF-8 aware, never cutting a code point). The model
+ * weighs and normalizes the two blocks separately (mo__feat_n_word).
  * Every feature kind hashes with its own salt (XXH3 with seed ^ salt), so the
  * namespaces do not collide. Buffers grow during warm-up only; a steady state
  * makes no allocation. Uses base and the public normalizer only.
@@ -39,8 +41,11 @@ struct mo_featurizer {
     mo_feat_config cfg;   /* copy of the configuration */
     mo_normalizer *norm;  /* owned */
     uint32_t mask;        /* (1 << hash_bits) - 1 */
-    uint32_t *ids;        /* (ids_cap) output feature ids */
+    uint32_t *ids;        /* (ids_cap) output feature ids: word block, then char block */
     size_t ids_cap;       /* entries allocated in ids */
+    size_t n_word;        /* ids of the word block in the last extraction */
+    uint32_t *cids;       /* (cids_cap) char n-gram ids, before they join ids */
+    size_t cids_cap;      /* entries allocated in cids */
     span *toks;           /* (toks_cap) token spans of the reading being hashed */
     size_t toks_cap;      /* entries allocated in toks */
     uint32_t flag_ids[MO_NORM_N_FLAGS]; /* precomputed id per normalization flag */
@@ -203,6 +208,7 @@ void mo__feat_free(mo_featurizer *f)
         return;
     mo_normalizer_free(f->norm);
     mo__free(f->ids);
+    mo__free(f->cids);
     mo__free(f->toks);
     mo__free(f);
 }
@@ -217,7 +223,7 @@ static size_t char_ngrams_bound(const mo_feat_config *c, size_t cps)
     return (c->char_max - c->char_min + 1) * (cps + 2);
 }
 
-/* Appends the char n-grams of word [s, s+n) as ids at f->ids + *k. */
+/* Appends the char n-grams of word [s, s+n) as ids at f->cids + *k. */
 static void add_char_ngrams(mo_featurizer *f, const char *s, size_t n, size_t *k)
 {
     const mo_feat_config *c = &f->cfg;
@@ -242,7 +248,7 @@ static void add_char_ngrams(mo_featurizer *f, const char *s, size_t n, size_t *k
     offs[n_cps] = (uint16_t)pos; /* end sentinel */
     uint64_t seed = c->hash_seed ^ SALT_CHAR;
     uint32_t mask = f->mask;
-    uint32_t *ids = f->ids;
+    uint32_t *ids = f->cids;
     size_t kk = *k;
     for (size_t len = c->char_min; len <= c->char_max; len++) {
         if (len > n_cps)
@@ -255,12 +261,18 @@ static void add_char_ngrams(mo_featurizer *f, const char *s, size_t n, size_t *k
     *k = kk;
 }
 
+size_t mo__feat_n_word(const mo_featurizer *f)
+{
+    return f->n_word;
+}
+
 int mo__feat_extract(mo_featurizer *f, const char *text, size_t len, const uint32_t **ids,
                      size_t *n_ids, const mo_norm_view **view)
 {
     const mo_norm_view *v;
     *ids = NULL;
     *n_ids = 0;
+    f->n_word = 0;
     if (view)
         *view = NULL;
     int rc = mo_normalize(f->norm, text, len, &v);
@@ -274,13 +286,16 @@ int mo__feat_extract(mo_featurizer *f, const char *text, size_t len, const uint3
 
     /* Bound the ids: per token a unigram, a bigram and its char n-grams
      * (bounded by its byte length), plus the alt unigrams, flags and bias. */
-    size_t need = 1 + MO_NORM_N_FLAGS + (v->alt ? v->alt_len + 1 : 0);
-    for (long i = 0; i < n_toks; i++)
-        need += 2 + char_ngrams_bound(c, f->toks[i].end - f->toks[i].start);
-    if (grow((void **)&f->ids, &f->ids_cap, need, sizeof(uint32_t)) != MO_OK)
+    size_t need = 1 + MO_NORM_N_FLAGS + (v->alt ? v->alt_len + 1 : 0), need_c = 0;
+    for (long i = 0; i < n_toks; i++) {
+        need += 2;
+        need_c += char_ngrams_bound(c, f->toks[i].end - f->toks[i].start);
+    }
+    if (grow((void **)&f->ids, &f->ids_cap, need + need_c, sizeof(uint32_t)) != MO_OK ||
+        grow((void **)&f->cids, &f->cids_cap, need_c + 1, sizeof(uint32_t)) != MO_OK)
         return MO_ENOMEM;
 
-    size_t k = 0;
+    size_t k = 0, n_char = 0;
     uint32_t mask = f->mask;
     uint64_t seed_w = c->hash_seed ^ SALT_WORD, seed_b = c->hash_seed ^ SALT_BIGRAM;
     uint64_t prev = 0;
@@ -295,7 +310,7 @@ int mo__feat_extract(mo_featurizer *f, const char *text, size_t len, const uint3
         }
         prev = h;
         if (c->char_min)
-            add_char_ngrams(f, w, wn, &k);
+            add_char_ngrams(f, w, wn, &n_char);
     }
 
     if (v->alt && (v->alt_len != v->len || memcmp(v->alt, v->text, v->len) != 0)) {
@@ -304,7 +319,7 @@ int mo__feat_extract(mo_featurizer *f, const char *text, size_t len, const uint3
         long n_alt = tokenize(f, v->alt, v->alt_len);
         if (n_alt < 0)
             return MO_ENOMEM;
-        if (grow((void **)&f->ids, &f->ids_cap, k + (size_t)n_alt + 1 + MO_NORM_N_FLAGS,
+        if (grow((void **)&f->ids, &f->ids_cap, k + (size_t)n_alt + 1 + MO_NORM_N_FLAGS + n_char,
                  sizeof(uint32_t)) != MO_OK)
             return MO_ENOMEM;
         uint64_t seed_a = c->hash_seed ^ SALT_ALT;
@@ -318,6 +333,10 @@ int mo__feat_extract(mo_featurizer *f, const char *text, size_t len, const uint3
         if (v->flags & (1u << b))
             f->ids[k++] = f->flag_ids[b];
     f->ids[k++] = f->bias_id;
+    f->n_word = k;
+    if (n_char)
+        memcpy(f->ids + k, f->cids, n_char * sizeof(uint32_t));
+    k += n_char;
 
     *ids = f->ids;
     *n_ids = k;

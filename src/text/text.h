@@ -44,4 +44,8 @@ void mo__feat_free(mo_featurizer *f);
 int mo__feat_extract(mo_featurizer *f, const char *text, size_t len, const uint32_t **ids,
                      size_t *n_ids, const mo_norm_view **view);
 
+/* Ids of the word block (word n-grams, alt words, flags, bias) at the start of
+ * the last extraction's ids; the rest are char n-grams. 0 before any. */
+size_t mo__feat_n_word(const mo_featurizer *f);
+
 #endif /* MO_TEXT_H */
