@@ -208,6 +208,7 @@ typedef struct mo_train_options {
     float lr;                   /* AdaGrad base learning rate */
     float l2;                   /* L2 penalty per example */
     float target_precision;     /* operating thresholds aim for this precision on dev */
+    int class_weight;           /* 0 = none (default), 1 = positives weigh sqrt(neg/pos), max 10 */
     int quantize;               /* store weights as int8 */
     int verbose;                /* progress lines on stderr */
 } mo_train_options;

@@ -421,9 +421,11 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
         /* Positives are not up-weighted: with tf-idf values, weighting them
          * sqrt(neg / pos) lowered dev PR-AUC (davidson c_hate 0.40 -> 0.38);
          * ranking does not need it and Platt calibration restores the prior. */
-        (void)pos;
-        (void)neg;
         t.pos_weight[l] = 1.0f;
+        if (opt.class_weight && pos && neg > pos) {
+            float w = sqrtf((float)neg / (float)pos);
+            t.pos_weight[l] = w < 10.0f ? w : 10.0f;
+        }
     }
     if (opt.verbose)
         fprintf(stderr, "train: %zu train / %zu dev examples, %zu labels, %zu buckets, loaded in "
