@@ -1,0 +1,141 @@
+/*
+ * eval.h -- the eval layer's interface: bootstrap confidence intervals (plain
+ * and paired), per-subgroup fairness metrics (subgroup / BPSN / BNSP AUC,
+ * their generalized power mean, the Jigsaw final bias score, FPR/FNR gaps), a
+ * fixed threshold sweep and regression gates over two `moderato eval --json`
+ * documents. May use base, text and model; never cli.
+ *
+ * Labels are int8_t as in model.h: 1 positive, 0 negative, -1 unknown
+ * (skipped). Undefined values are NAN. Nothing here keeps state between calls;
+ * every function is thread-safe on distinct outputs. See docs/EVALUATION.md.
+ */
+#ifndef MO_EVAL_H
+#define MO_EVAL_H
+
+#include "base/base.h"
+
+#include <jansson.h>
+
+/* ==== Bootstrap confidence intervals (bootstrap.c) ==== */
+
+/* The metrics that get intervals, in this order. */
+enum mo_eval_metric {
+    MO_EVAL_PR_AUC = 0,
+    MO_EVAL_ROC_AUC,
+    MO_EVAL_PRECISION,  /* at the operating threshold */
+    MO_EVAL_RECALL,
+    MO_EVAL_F1,
+    MO_EVAL_N_METRICS
+};
+
+/* Names used in --json ("pr_auc", ...), indexed by enum mo_eval_metric. */
+extern const char *const mo__eval_metric_names[MO_EVAL_N_METRICS];
+
+#define MO_EVAL_DEFAULT_RESAMPLES 1000u
+#define MO_EVAL_DEFAULT_SEED 20261125u
+
+/* A two-sided percentile interval; NAN when fewer than half of the resamples
+ * gave a defined value (e.g. a resample with no positive has no PR-AUC). */
+typedef struct mo_eval_ci {
+    double lo, hi;
+} mo_eval_ci;
+
+/* One system's scores: scores[k] and thresholds[k] for label k. */
+typedef struct mo_eval_system {
+    const float *const *scores; /* (n_labels) arrays of n scores; borrowed */
+    const float *thresholds;    /* (n_labels) operating thresholds; borrowed */
+} mo_eval_system;
+
+/* Percentile bootstrap over n items (resampled with replacement, the same
+ * resampled indices for every label and for both systems), n_resamples rounds
+ * seeded with `seed`: the same inputs give the same intervals on every machine.
+ * labels[k] is an array of n labels for label k.
+ *   ci_a    (OUT, n_labels * MO_EVAL_N_METRICS): 95% intervals for system a.
+ *   b       optional second system scored on the same items (paired bootstrap);
+ *           then ci_b (OUT, may be NULL) gets b's intervals and ci_diff (OUT)
+ *           the intervals of (b - a). A difference whose interval excludes 0
+ *           is significant at the 5% level.
+ * Cost: O(n_labels * n log n) once, then O(n_resamples * n_labels * n); no
+ * allocation proportional to n_resamples * n. Returns MO_OK, MO_EINVAL or
+ * MO_ENOMEM. */
+int mo__eval_bootstrap(const int8_t *const *labels, size_t n_labels, size_t n,
+                       const mo_eval_system *a, const mo_eval_system *b, unsigned n_resamples,
+                       uint64_t seed, mo_eval_ci *ci_a, mo_eval_ci *ci_b, mo_eval_ci *ci_diff);
+
+/* ==== Threshold sweep (sweep.c) ==== */
+
+#define MO_EVAL_SWEEP_N 19 /* thresholds 0.05, 0.10, ..., 0.95 */
+
+typedef struct mo_eval_sweep_point {
+    float threshold;
+    double precision; /* 1 when nothing is predicted positive */
+    double recall;    /* NAN without positives */
+    double f1;
+    double fpr;       /* NAN without negatives */
+    size_t tp, fp;
+} mo_eval_sweep_point;
+
+/* Fills out[MO_EVAL_SWEEP_N] for thresholds 0.05 * (i + 1). */
+void mo__eval_sweep(const float *scores, const int8_t *labels, size_t n,
+                    mo_eval_sweep_point out[MO_EVAL_SWEEP_N]);
+
+/* ==== Fairness (fairness.c): Borkan et al. 2019 ==== */
+
+#define MO_EVAL_POWER_P (-5.0)
+
+typedef struct mo_eval_subgroup {
+    size_t n, pos, neg;     /* known items in the subgroup, positives, negatives */
+    double subgroup_auc;    /* AUC within the subgroup */
+    double bpsn_auc;        /* background positives + subgroup negatives */
+    double bnsp_auc;        /* background negatives + subgroup positives */
+    double fpr, fnr;        /* at the threshold, within the subgroup */
+    double fpr_gap, fnr_gap; /* subgroup rate - overall rate */
+} mo_eval_subgroup;
+
+typedef struct mo_eval_fairness {
+    double overall_auc;
+    double fpr, fnr;                /* overall, at the threshold */
+    double subgroup_auc_power_mean; /* M_p over subgroups with a defined value */
+    double bpsn_auc_power_mean;
+    double bnsp_auc_power_mean;
+    double final_score;    /* 0.25 * overall_auc + 0.25 * (sum of the 3 power means) */
+    double max_fpr_gap;    /* max |fpr_gap| over subgroups; NAN when none */
+    double max_fnr_gap;
+} mo_eval_fairness;
+
+/* Generalized power mean (1/N sum x^p)^(1/p) over the finite values of x;
+ * NAN when there are none. p = 0 is the geometric mean. */
+double mo__eval_power_mean(const double *x, size_t n, double p);
+
+/* Per-subgroup bias metrics for one label. member[g * n + i] != 0 when item i
+ * belongs to subgroup g (an item may belong to several or none). A subgroup
+ * with fewer than 2 known positives or 2 known negatives gets NAN AUCs and is
+ * left out of the power means. out (OUT, n_groups) and summary (OUT).
+ * Returns MO_OK or MO_ENOMEM. */
+int mo__eval_fairness(const float *scores, const int8_t *labels, size_t n, float threshold,
+                      const uint8_t *member, size_t n_groups, mo_eval_subgroup *out,
+                      mo_eval_fairness *summary);
+
+/* ==== Regression gates (gate.c) ==== */
+
+/* One checked (metric, group, label) cell. */
+typedef struct mo_eval_gate_row {
+    char metric[64];
+    char group[64];
+    char label[64];     /* "slice/label" for fairness metrics */
+    double baseline, now;
+    double change;      /* baseline - now for max_drop, now - baseline for max_increase */
+    double tolerance;
+    int failed;         /* 1 when change > tolerance, or now undefined but baseline defined */
+} mo_eval_gate_row;
+
+/* Checks every gate of `gates` ({"gates":[{"metric":"pr_auc","labels":["*"],
+ * "group":"all","max_drop":0.01}, ...]}, see docs/EVALUATION.md) of the
+ * `current` eval document against `baseline`. *rows (OUT, free with mo__free)
+ * gets every checked cell, *n_rows their count and *n_failed the failures.
+ * Returns MO_OK, MO_EPARSE with a diag naming the gate and field, or MO_ENOMEM. */
+int mo__eval_gate_check(const json_t *gates, const json_t *baseline, const json_t *current,
+                        mo_eval_gate_row **rows, size_t *n_rows, size_t *n_failed,
+                        mo_diag *diag);
+
+#endif /* MO_EVAL_H */

@@ -1,0 +1,221 @@
+/*
+ * test_fairness.c -- unit tests for src/eval/fairness.c, sweep.c and gate.c:
+ * subgroup / BPSN / BNSP AUC, power means and the Jigsaw final score against
+ * hand-computed values (empty and one-class subgroups give NAN), the fixed
+ * threshold sweep, and regression gates over small eval documents.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "eval/eval.h"
+
+#include <math.h>
+#include <string.h>
+
+static void test_power_mean(void **state)
+{
+    (void)state;
+    double a[] = {1.0, 1.0};
+    assert_float_equal(mo__eval_power_mean(a, 2, -5), 1.0, 1e-12);
+    double b[] = {0.5, 1.0, NAN};
+    /* ((0.5^-5 + 1^-5) / 2)^(-1/5) = (33/2)^(-1/5); NaN is skipped. */
+    assert_float_equal(mo__eval_power_mean(b, 3, -5), pow(16.5, -0.2), 1e-12);
+    assert_float_equal(mo__eval_power_mean(b, 2, 1), 0.75, 1e-12);
+    assert_float_equal(mo__eval_power_mean(b, 2, 0), sqrt(0.5), 1e-12);
+    double c[] = {NAN};
+    assert_true(isnan(mo__eval_power_mean(c, 1, -5)));
+    assert_true(isnan(mo__eval_power_mean(NULL, 0, -5)));
+    double z[] = {0.0, 1.0};
+    assert_float_equal(mo__eval_power_mean(z, 2, -5), 0.0, 1e-12);
+}
+
+/* Eight items: subgroup A = items 0..3, B = 4..7, C = {0, 2, 5} (one positive). */
+static const float S[] = {0.9f, 0.6f, 0.7f, 0.2f, 0.8f, 0.5f, 0.4f, 0.1f};
+static const int8_t Y[] = {1, 1, 0, 0, 1, 1, 0, 0};
+
+static void test_fairness_hand(void **state)
+{
+    (void)state;
+    uint8_t mem[4 * 8];
+    memset(mem, 0, sizeof mem);
+    for (int i = 0; i < 4; i++)
+        mem[0 * 8 + i] = 1, mem[1 * 8 + 4 + i] = 1;
+    mem[2 * 8 + 0] = mem[2 * 8 + 2] = mem[2 * 8 + 6] = 1;
+    /* group 3 is empty */
+    mo_eval_subgroup g[4];
+    mo_eval_fairness f;
+    assert_int_equal(mo__eval_fairness(S, Y, 8, 0.5f, mem, 4, g, &f), MO_OK);
+    assert_float_equal(f.overall_auc, 14.0 / 16.0, 1e-12);
+    assert_float_equal(f.fpr, 0.25, 1e-12);
+    assert_float_equal(f.fnr, 0.0, 1e-12);
+    /* A: positives {.9,.6}, negatives {.7,.2}: 3 of 4 pairs. */
+    assert_float_equal(g[0].subgroup_auc, 0.75, 1e-12);
+    /* BPSN(A): background positives {.8,.5} vs A negatives {.7,.2}: 3/4. */
+    assert_float_equal(g[0].bpsn_auc, 0.75, 1e-12);
+    /* BNSP(A): A positives {.9,.6} vs background negatives {.4,.1}: 4/4. */
+    assert_float_equal(g[0].bnsp_auc, 1.0, 1e-12);
+    assert_float_equal(g[0].fpr, 0.5, 1e-12);
+    assert_float_equal(g[0].fpr_gap, 0.25, 1e-12);
+    assert_float_equal(g[0].fnr_gap, 0.0, 1e-12);
+    assert_float_equal(g[1].subgroup_auc, 1.0, 1e-12);
+    assert_float_equal(g[1].bpsn_auc, 1.0, 1e-12);
+    assert_float_equal(g[1].bnsp_auc, 0.75, 1e-12);
+    assert_float_equal(g[1].fpr_gap, -0.25, 1e-12);
+    /* C has one positive: NaN AUCs, rates still defined. */
+    assert_int_equal(g[2].pos, 1);
+    assert_int_equal(g[2].neg, 2);
+    assert_true(isnan(g[2].subgroup_auc) && isnan(g[2].bpsn_auc) && isnan(g[2].bnsp_auc));
+    assert_float_equal(g[2].fpr, 0.5, 1e-12);
+    /* Empty group: everything NaN, counts 0. */
+    assert_int_equal(g[3].n, 0);
+    assert_true(isnan(g[3].subgroup_auc) && isnan(g[3].fpr) && isnan(g[3].fnr_gap));
+    double m = pow((pow(0.75, -5) + 1.0) / 2.0, -0.2);
+    assert_float_equal(f.subgroup_auc_power_mean, m, 1e-12);
+    assert_float_equal(f.bpsn_auc_power_mean, m, 1e-12);
+    assert_float_equal(f.bnsp_auc_power_mean, m, 1e-12);
+    assert_float_equal(f.final_score, 0.25 * 0.875 + 0.25 * 3 * m, 1e-12);
+    assert_float_equal(f.max_fpr_gap, 0.25, 1e-12);
+    assert_float_equal(f.max_fnr_gap, 0.0, 1e-12);
+}
+
+static void test_fairness_edges(void **state)
+{
+    (void)state;
+    /* Ties: one positive and one negative at the same score count one half. */
+    float s[] = {0.5f, 0.5f, 0.5f, 0.5f, 0.9f, 0.1f};
+    int8_t y[] = {1, 0, 1, 0, 1, 0};
+    uint8_t mem[6] = {1, 1, 1, 1, 0, 0};
+    mo_eval_subgroup g;
+    mo_eval_fairness f;
+    assert_int_equal(mo__eval_fairness(s, y, 6, 0.5f, mem, 1, &g, &f), MO_OK);
+    assert_float_equal(g.subgroup_auc, 0.5, 1e-12);
+    /* BPSN: background positive .9 above both subgroup negatives. */
+    assert_float_equal(g.bpsn_auc, 1.0, 1e-12);
+    assert_float_equal(g.bnsp_auc, 1.0, 1e-12);
+    /* All unknown: everything NaN, no crash. */
+    int8_t u[] = {-1, -1, -1, -1, -1, -1};
+    assert_int_equal(mo__eval_fairness(s, u, 6, 0.5f, mem, 1, &g, &f), MO_OK);
+    assert_true(isnan(f.overall_auc) && isnan(f.final_score) && isnan(g.subgroup_auc));
+    assert_true(isnan(f.subgroup_auc_power_mean) && isnan(f.max_fpr_gap));
+    /* One class only. */
+    int8_t p[] = {1, 1, 1, 1, 1, 1};
+    assert_int_equal(mo__eval_fairness(s, p, 6, 0.5f, mem, 1, &g, &f), MO_OK);
+    assert_true(isnan(f.overall_auc) && isnan(f.fpr) && isnan(g.bpsn_auc));
+    /* No subgroups at all. */
+    assert_int_equal(mo__eval_fairness(s, y, 6, 0.5f, NULL, 0, NULL, &f), MO_OK);
+    assert_true(isnan(f.bnsp_auc_power_mean));
+}
+
+static void test_sweep(void **state)
+{
+    (void)state;
+    mo_eval_sweep_point p[MO_EVAL_SWEEP_N];
+    mo__eval_sweep(S, Y, 8, p);
+    assert_float_equal(p[0].threshold, 0.05, 1e-6);
+    assert_float_equal(p[18].threshold, 0.95, 1e-6);
+    /* Threshold 0.5 (index 9): predicted {.9,.8,.7,.6,.5}: tp 4, fp 1. */
+    assert_float_equal(p[9].threshold, 0.5, 1e-6);
+    assert_int_equal(p[9].tp, 4);
+    assert_int_equal(p[9].fp, 1);
+    assert_float_equal(p[9].precision, 0.8, 1e-12);
+    assert_float_equal(p[9].recall, 1.0, 1e-12);
+    assert_float_equal(p[9].f1, 2 * 0.8 / 1.8, 1e-12);
+    assert_float_equal(p[9].fpr, 0.25, 1e-12);
+    /* 0.95: nothing predicted: precision 1 by convention, recall 0, F1 0. */
+    assert_float_equal(p[18].precision, 1.0, 1e-12);
+    assert_float_equal(p[18].recall, 0.0, 1e-12);
+    assert_float_equal(p[18].f1, 0.0, 1e-12);
+    int8_t u[8] = {-1, -1, -1, -1, -1, -1, -1, -1};
+    mo__eval_sweep(S, u, 8, p);
+    assert_true(isnan(p[0].recall) && isnan(p[0].fpr) && isnan(p[0].f1));
+}
+
+static json_t *J(const char *s)
+{
+    json_error_t e;
+    json_t *j = json_loads(s, 0, &e);
+    if (!j)
+        fail_msg("bad test JSON: %s", e.text);
+    return j;
+}
+
+static void test_gate(void **state)
+{
+    (void)state;
+    json_t *base = J("{\"groups\":{\"all\":{\"macro_pr_auc\":0.8,\"labels\":{"
+                     "\"spam\":{\"pr_auc\":0.90,\"fpr\":0.01},\"hate\":{\"pr_auc\":0.70,\"fpr\":0.02},"
+                     "\"rare\":{\"pr_auc\":null}}}},"
+                     "\"fairness\":{\"lang\":{\"labels\":{\"hate\":{\"bpsn_auc_power_mean\":0.6}}}}}");
+    json_t *now = J("{\"groups\":{\"all\":{\"macro_pr_auc\":0.79,\"labels\":{"
+                    "\"spam\":{\"pr_auc\":0.895,\"fpr\":0.05},\"hate\":{\"pr_auc\":0.65}}}},"
+                    "\"fairness\":{\"lang\":{\"labels\":{\"hate\":{\"bpsn_auc_power_mean\":0.59}}}}}");
+    json_t *gates = J("{\"gates\":[{\"metric\":\"pr_auc\",\"labels\":[\"*\"],\"group\":\"all\","
+                      "\"max_drop\":0.01},"
+                      "{\"metric\":\"fpr\",\"labels\":[\"spam\"],\"max_increase\":0.02},"
+                      "{\"metric\":\"macro_pr_auc\",\"max_drop\":0.01},"
+                      "{\"metric\":\"fairness.bpsn_auc_power_mean\",\"max_drop\":0.02}]}");
+    mo_eval_gate_row *rows;
+    size_t n, nf;
+    assert_int_equal(mo__eval_gate_check(gates, base, now, &rows, &n, &nf, NULL), MO_OK);
+    /* pr_auc spam (ok), hate (drop .05 fails), rare (baseline null: skipped);
+     * fpr spam (+.04 fails); macro (drop .01 = tolerance: ok); fairness ok. */
+    assert_int_equal(n, 5);
+    assert_int_equal(nf, 2);
+    int seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(rows[i].metric, "pr_auc") && !strcmp(rows[i].label, "hate")) {
+            assert_true(rows[i].failed);
+            assert_float_equal(rows[i].change, 0.05, 1e-9);
+            seen++;
+        }
+        if (!strcmp(rows[i].metric, "fpr")) {
+            assert_true(rows[i].failed);
+            seen++;
+        }
+        if (!strcmp(rows[i].metric, "fairness.bpsn_auc_power_mean")) {
+            assert_string_equal(rows[i].label, "lang/hate");
+            assert_false(rows[i].failed);
+            seen++;
+        }
+    }
+    assert_int_equal(seen, 3);
+    mo__free(rows);
+    /* Same document against itself passes everything. */
+    assert_int_equal(mo__eval_gate_check(gates, base, base, &rows, &n, &nf, NULL), MO_OK);
+    assert_int_equal(nf, 0);
+    mo__free(rows);
+    /* A label missing now fails. */
+    json_t *g2 = J("{\"gates\":[{\"metric\":\"fpr\",\"labels\":[\"hate\"],\"max_increase\":0.1}]}");
+    assert_int_equal(mo__eval_gate_check(g2, base, now, &rows, &n, &nf, NULL), MO_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(nf, 1);
+    mo__free(rows);
+    /* Malformed gate files. */
+    json_t *bad1 = J("{\"gates\":[{\"labels\":[\"*\"],\"max_drop\":0.1}]}");
+    json_t *bad2 = J("{\"gates\":[{\"metric\":\"pr_auc\"}]}");
+    json_t *bad3 = J("{\"nope\":1}");
+    mo_diag d;
+    assert_int_equal(mo__eval_gate_check(bad1, base, now, &rows, &n, &nf, &d), MO_EPARSE);
+    assert_int_equal(mo__eval_gate_check(bad2, base, now, &rows, &n, &nf, &d), MO_EPARSE);
+    assert_int_equal(mo__eval_gate_check(bad3, base, now, &rows, &n, &nf, &d), MO_EPARSE);
+    json_decref(bad1);
+    json_decref(bad2);
+    json_decref(bad3);
+    json_decref(g2);
+    json_decref(gates);
+    json_decref(base);
+    json_decref(now);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_power_mean),    cmocka_unit_test(test_fairness_hand),
+        cmocka_unit_test(test_fairness_edges), cmocka_unit_test(test_sweep),
+        cmocka_unit_test(test_gate),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
