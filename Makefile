@@ -10,7 +10,7 @@
 
 BUILD    ?= build
 CC       ?= cc
-PKGS     := libutf8proc jansson libxxhash
+PKGS     := libutf8proc jansson libxxhash libhs yaml-0.1
 TEST_PKGS:= cmocka
 SANITIZE ?=
 
@@ -35,7 +35,7 @@ CFLAGS  += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-poin
 LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-LIB_SRC  := $(sort $(wildcard src/base/*.c src/text/*.c src/model/*.c src/eval/*.c))
+LIB_SRC  := $(sort $(wildcard src/base/*.c src/text/*.c src/model/*.c src/eval/*.c src/detect/*.c src/policy/*.c src/engine/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)

@@ -5,7 +5,7 @@
 # build and the tests need (no benchmark peers).
 set -eu
 
-BUILD_PKGS="build-essential pkg-config libutf8proc-dev libjansson-dev libxxhash-dev libcmocka-dev"
+BUILD_PKGS="build-essential pkg-config libutf8proc-dev libjansson-dev libxxhash-dev libcmocka-dev libvectorscan-dev libyaml-dev"
 TEST_PKGS="clang libclang-rt-14-dev python3 python3-sklearn python3-numpy fasttext"
 BENCH_PKGS="hyperfine"
 
