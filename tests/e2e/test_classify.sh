@@ -121,6 +121,14 @@ set -e
 grep -q 'badtrain.jsonl:2' "$T/train.err" || fail "train error names file:line: $(cat "$T/train.err")"
 [ ! -e "$T/x.momd" ] || fail "no model file may be written on failure"
 
+# A training run killed mid-way leaves no model file (atomic write).
+"$M" train --data data/train.jsonl --dev data/dev.jsonl -o "$T/killed.momd" --quiet &
+pid=$!
+sleep 1
+kill -9 $pid 2>/dev/null || true
+wait $pid 2>/dev/null || true
+[ ! -e "$T/killed.momd" ] || fail "killed training left a model file"
+
 # eval runs and reports both labels.
 "$M" eval --model "$T/a.momd" --data $D/dev.jsonl > "$T/eval.txt"
 grep -q '^spam' "$T/eval.txt" || fail "eval table has spam"
