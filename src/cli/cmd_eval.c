@@ -1,22 +1,49 @@
 /*
  * cmd_eval.c -- `moderato eval`: measures a text model (or a file of external
  * predictions) on labeled JSON Lines data: per label PR-AUC, ROC-AUC,
- * precision/recall/F1 at the operating threshold, the best-F1 threshold and
- * calibration error, overall and per group of a field (e.g. --by source).
- * Unknown labels are excluded per label. The metrics live in src/model.
+ * precision/recall/F1 at the operating threshold with seeded bootstrap 95%
+ * intervals, the best-F1 threshold, calibration error and a threshold sweep,
+ * overall and per group of a field (--by); fairness per slice (--slice);
+ * regression gates against a baseline (--baseline, --gate); side-by-side
+ * comparison of two runs (--compare) and a paired bootstrap of two prediction
+ * files (--compare-predictions). Unknown labels are excluded per label. The
+ * metrics live in src/model and src/eval; this file parses, prints and maps
+ * results to exit statuses. Output schema: docs/EVALUATION.md.
  */
 #include "cli.h"
+#include "eval/eval.h"
 #include "model/model.h"
 
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
+
+/* Exit status of a failed gate (docs/CLI.md). */
+#define MO_EXIT_GATE 4
+#define MAX_SLICES 8
+#define MAX_SLICE_VALUES 1000
+/* Above this many items the default resample count shrinks (see usage). */
+#define BOOT_FULL_ITEMS 50000
 
 typedef struct item {
     char *id;     /* item id as text */
     char *group;  /* value of the --by field, or NULL */
 } item;
+
+/* Subgroup membership of one --slice field: (item, value) pairs. */
+typedef struct slice_pair {
+    uint32_t item, value;
+} slice_pair;
+
+typedef struct slice {
+    const char *field;  /* borrowed from argv */
+    char **values;      /* (n_values) distinct values, owned */
+    size_t n_values;
+    slice_pair *pairs;  /* (n_pairs) owned */
+    size_t n_pairs, cap_pairs;
+} slice;
 
 typedef struct dataset {
     size_t n, cap;
@@ -24,20 +51,39 @@ typedef struct dataset {
     size_t n_labels;
     char **labels;      /* (n_labels) names */
     float *threshold;   /* (n_labels) operating thresholds */
+    float *threshold2;  /* (n_labels) second system's thresholds (--compare-predictions) */
     int8_t *y;          /* (n_labels * cap) label-major: y[k * cap + i] */
     float *s;           /* (n_labels * cap) scores, same layout */
+    float *s2;          /* second system's scores, same layout, or NULL */
+    size_t n_slices;
+    slice slices[MAX_SLICES];
 } dataset;
+
+typedef struct options {
+    const char *data, *model, *pred, *by, *baseline, *gate;
+    const char *cmp[2];       /* --compare A.json B.json */
+    const char *cmp_pred[2];  /* --compare-predictions A.jsonl B.jsonl */
+    const char *slices[MAX_SLICES];
+    size_t n_slices;
+    int as_json, sweep, resamples_set;
+    unsigned resamples;
+    unsigned long long seed;
+} options;
 
 static void usage(FILE *f)
 {
     fprintf(f,
             "usage: moderato eval --data TEST.jsonl [--model PATH | --predictions FILE]\n"
-            "                     [--by FIELD] [--json]\n\n"
+            "                     [--by FIELD] [--slice FIELD]... [--bootstrap N] [--seed N]\n"
+            "                     [--sweep] [--json] [--baseline OLD.json --gate GATES.json]\n"
+            "       moderato eval --compare A.json B.json\n"
+            "       moderato eval --compare-predictions A.jsonl B.jsonl --data TEST.jsonl [--json]\n\n"
             "Measures a model on labeled JSON Lines data ({\"id\",\"text\",\"labels\":{...}}).\n"
             "A label missing or null in an item is unknown and excluded for that label.\n"
             "Per label: known items, positives, PR-AUC (average precision), ROC-AUC,\n"
             "precision/recall/F1/FPR at the model's operating threshold, the best-F1 threshold\n"
-            "and expected calibration error (10 bins); then macro averages.\n\n"
+            "and expected calibration error (10 bins); then macro averages; 95%% bootstrap\n"
+            "intervals for PR-AUC, ROC-AUC, precision, recall and F1. See docs/EVALUATION.md.\n\n"
             "options:\n"
             "  --data FILE          labeled JSON Lines (required)\n"
             "  --model PATH         model to score the data with (default: the shipped model)\n"
@@ -46,8 +92,25 @@ static void usage(FILE *f)
             "                       operating threshold 0.5 unless \"thresholds\":{...} is given\n"
             "                       on the first line\n"
             "  --by FIELD           also report per value of a string field (e.g. source, lang)\n"
-            "  --json               machine-readable output on stdout\n\n"
-            "exit status: 0 ok, 1 failure (bad data names file:line:field), 2 usage\n");
+            "  --slice FIELD        fairness per subgroup of FIELD (repeatable, at most %d): a\n"
+            "                       string field (lang, source) or an array of strings\n"
+            "                       (identity: groups mentioned); subgroup/BPSN/BNSP AUC, their\n"
+            "                       power mean (p = -5), the Jigsaw final score, FPR/FNR gaps\n"
+            "  --bootstrap N        bootstrap resamples (default 1000; 0 turns intervals off;\n"
+            "                       over %d items the default is 1000*%d/items, at least 200)\n"
+            "  --seed N             bootstrap seed (default %u)\n"
+            "  --sweep              print the threshold sweep (0.05..0.95) per label\n"
+            "  --json               machine-readable output on stdout (schema moderato.eval/1)\n"
+            "  --baseline FILE      an earlier --json output to gate against (needs --gate)\n"
+            "  --gate FILE          gates (JSON): {\"gates\":[{\"metric\":\"pr_auc\",\"labels\":[\"*\"],\n"
+            "                       \"group\":\"all\",\"max_drop\":0.01}, ...]}\n"
+            "  --compare A B        side by side two --json outputs, with differences\n"
+            "  --compare-predictions A B\n"
+            "                       paired bootstrap of two prediction files on --data: marks\n"
+            "                       differences whose 95%% interval excludes 0\n\n"
+            "exit status: 0 ok, 1 failure (bad data names file:line:field), 2 usage,\n"
+            "             4 a gate failed (the table says which metric regressed)\n",
+            MAX_SLICES, BOOT_FULL_ITEMS, BOOT_FULL_ITEMS, MO_EVAL_DEFAULT_SEED);
 }
 
 static char *dup_json_id(json_t *id, unsigned long long line_no)
@@ -93,6 +156,40 @@ static int ds_grow(dataset *d)
     return 0;
 }
 
+/* Records that item i belongs to subgroup `value` of slice sl. */
+static int slice_add(slice *sl, size_t i, const char *value)
+{
+    size_t v = 0;
+    while (v < sl->n_values && strcmp(sl->values[v], value))
+        v++;
+    if (v == sl->n_values) {
+        if (sl->n_values == MAX_SLICE_VALUES) {
+            fprintf(stderr, "moderato eval: --slice %s: more than %d distinct values\n",
+                    sl->field, MAX_SLICE_VALUES);
+            return -1;
+        }
+        char **nv = realloc(sl->values, (sl->n_values + 1) * sizeof *nv);
+        if (!nv)
+            return -1;
+        sl->values = nv;
+        if (!(sl->values[sl->n_values] = strdup(value)))
+            return -1;
+        sl->n_values++;
+    }
+    if (sl->n_pairs == sl->cap_pairs) {
+        size_t cap = sl->cap_pairs ? sl->cap_pairs * 2 : 1024;
+        slice_pair *np = realloc(sl->pairs, cap * sizeof *np);
+        if (!np)
+            return -1;
+        sl->pairs = np;
+        sl->cap_pairs = cap;
+    }
+    sl->pairs[sl->n_pairs].item = (uint32_t)i;
+    sl->pairs[sl->n_pairs].value = (uint32_t)v;
+    sl->n_pairs++;
+    return 0;
+}
+
 /* Sorts item indices by id for matching predictions. */
 static const dataset *g_sort_ds;
 static int cmp_by_id(const void *a, const void *b)
@@ -100,7 +197,9 @@ static int cmp_by_id(const void *a, const void *b)
     return strcmp(g_sort_ds->items[*(const size_t *)a].id, g_sort_ds->items[*(const size_t *)b].id);
 }
 
-static int load_predictions(dataset *d, const char *path)
+/* Reads a predictions file into scores (label-major, stride d->cap) and
+ * thresholds. Every data item must have a prediction. */
+static int load_predictions(const dataset *d, const char *path, float *out, float *thresholds)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -138,11 +237,11 @@ static int load_predictions(dataset *d, const char *path)
         for (size_t k = 0; th && k < d->n_labels; k++) {
             json_t *t = json_object_get(th, d->labels[k]);
             if (json_is_number(t))
-                d->threshold[k] = (float)json_number_value(t);
+                thresholds[k] = (float)json_number_value(t);
         }
         char *id = dup_json_id(json_object_get(o, "id"), r.line_no);
         size_t lo = 0, hi = d->n;
-        while (lo < hi) {
+        while (id && lo < hi) {
             size_t mid = (lo + hi) / 2;
             int c = strcmp(d->items[order[mid]].id, id);
             if (c < 0)
@@ -150,13 +249,13 @@ static int load_predictions(dataset *d, const char *path)
             else
                 hi = mid;
         }
-        if (lo < d->n && !strcmp(d->items[order[lo]].id, id) && !seen[order[lo]]) {
+        if (id && lo < d->n && !strcmp(d->items[order[lo]].id, id) && !seen[order[lo]]) {
             size_t i = order[lo];
             seen[i] = 1;
             matched++;
             for (size_t k = 0; k < d->n_labels; k++) {
                 json_t *v = json_object_get(scores, d->labels[k]);
-                d->s[k * d->cap + i] = json_is_number(v) ? (float)json_number_value(v) : 0.0f;
+                out[k * d->cap + i] = json_is_number(v) ? (float)json_number_value(v) : 0.0f;
             }
         }
         free(id);
@@ -182,9 +281,34 @@ static void fmt4(char *out, double x)
         snprintf(out, 16, "%.4f", x);
 }
 
+static void fmt_ci(char *out, mo_eval_ci c)
+{
+    if (isnan(c.lo) || isnan(c.hi))
+        snprintf(out, 24, "-");
+    else
+        snprintf(out, 24, "[%.4f, %.4f]", c.lo, c.hi);
+}
+
 static double nan_to(double x, double v)
 {
     return isnan(x) ? v : x;
+}
+
+static double r4(double v)
+{
+    return round(v * 1e4) / 1e4;
+}
+
+static void json_num(json_t *o, const char *k, double v)
+{
+    json_object_set_new(o, k, isnan(v) ? json_null() : json_real(r4(v)));
+}
+
+static json_t *json_ci(mo_eval_ci c)
+{
+    if (isnan(c.lo) || isnan(c.hi))
+        return json_null();
+    return json_pack("[ff]", r4(c.lo), r4(c.hi));
 }
 
 typedef struct label_report {
@@ -208,95 +332,564 @@ static label_report measure(const float *s, const int8_t *y, size_t n, float thr
     return r;
 }
 
-static void json_num(json_t *o, const char *k, double v)
+/* Point values of the bootstrapped metrics, as the table prints them. */
+static double point_value(const label_report *r, int q)
 {
-    json_object_set_new(o, k, isnan(v) ? json_null() : json_real(round(v * 1e4) / 1e4));
+    switch (q) {
+    case MO_EVAL_PR_AUC:
+        return r->ap;
+    case MO_EVAL_ROC_AUC:
+        return r->auc;
+    case MO_EVAL_PRECISION:
+        return r->support ? r->at.precision : NAN;
+    case MO_EVAL_RECALL:
+        return r->at.recall;
+    default:
+        return r->support ? r->at.f1 : NAN;
+    }
 }
 
-/* Reports one group (all items when group == NULL). */
-static void report_group(const dataset *d, const char *group, int as_json, json_t *jgroups)
+/* Copies a group's items into label-major arrays (m items each). */
+typedef struct group_view {
+    size_t m;
+    float *s;        /* (n_labels * m) */
+    float *s2;       /* second system or NULL */
+    int8_t *y;       /* (n_labels * m) */
+    const float **sp, **sp2;
+    const int8_t **yp;
+} group_view;
+
+static void view_free(group_view *v)
 {
-    size_t *idx = malloc((d->n ? d->n : 1) * sizeof *idx), m = 0;
-    float *s = malloc((d->n ? d->n : 1) * sizeof *s);
-    int8_t *y = malloc(d->n ? d->n : 1);
-    if (!idx || !s || !y)
-        goto out;
+    free(v->s);
+    free(v->s2);
+    free(v->y);
+    free(v->sp);
+    free(v->sp2);
+    free(v->yp);
+}
+
+static int view_build(const dataset *d, const char *group, group_view *v)
+{
+    memset(v, 0, sizeof *v);
+    size_t m = 0, L = d->n_labels ? d->n_labels : 1;
     for (size_t i = 0; i < d->n; i++)
-        if (!group || (d->items[i].group && !strcmp(d->items[i].group, group)))
-            idx[m++] = i;
-    json_t *jg = as_json ? json_object() : NULL;
-    json_t *jl = as_json ? json_object() : NULL;
-    if (!as_json) {
+        m += !group || (d->items[i].group && !strcmp(d->items[i].group, group));
+    v->m = m;
+    size_t cells = L * (m ? m : 1);
+    v->s = malloc(cells * sizeof *v->s);
+    v->y = malloc(cells);
+    v->sp = malloc(L * sizeof *v->sp);
+    v->yp = malloc(L * sizeof *v->yp);
+    if (d->s2) {
+        v->s2 = malloc(cells * sizeof *v->s2);
+        v->sp2 = malloc(L * sizeof *v->sp2);
+    }
+    if (!v->s || !v->y || !v->sp || !v->yp || (d->s2 && (!v->s2 || !v->sp2))) {
+        view_free(v);
+        return -1;
+    }
+    for (size_t k = 0; k < d->n_labels; k++) {
+        size_t j = 0;
+        for (size_t i = 0; i < d->n; i++) {
+            if (group && !(d->items[i].group && !strcmp(d->items[i].group, group)))
+                continue;
+            v->s[k * m + j] = d->s[k * d->cap + i];
+            v->y[k * m + j] = d->y[k * d->cap + i];
+            if (d->s2)
+                v->s2[k * m + j] = d->s2[k * d->cap + i];
+            j++;
+        }
+        v->sp[k] = v->s + k * m;
+        v->yp[k] = v->y + k * m;
+        if (d->s2)
+            v->sp2[k] = v->s2 + k * m;
+    }
+    return 0;
+}
+
+/* Reports one group (all items when group == NULL) into jgroups, and prints
+ * the tables unless as_json. */
+static int report_group(const dataset *d, const options *o, unsigned R, const char *group,
+                        json_t *jgroups)
+{
+    group_view v;
+    if (view_build(d, group, &v))
+        return -1;
+    size_t m = v.m, L = d->n_labels;
+    mo_eval_ci *ci = malloc((L ? L : 1) * MO_EVAL_N_METRICS * sizeof *ci);
+    label_report *rep = malloc((L ? L : 1) * sizeof *rep);
+    if (!ci || !rep) {
+        free(ci);
+        free(rep);
+        view_free(&v);
+        return -1;
+    }
+    mo_eval_system sys = {v.sp, d->threshold};
+    int rc = mo__eval_bootstrap(v.yp, L, m, &sys, NULL, R, o->seed, ci, NULL, NULL);
+    if (rc != MO_OK) {
+        free(ci);
+        free(rep);
+        view_free(&v);
+        return -1;
+    }
+    json_t *jg = json_object(), *jl = json_object();
+    if (!o->as_json) {
         printf("\n== %s (%zu items)\n", group ? group : "all", m);
         printf("%-12s %7s %7s %7s %7s %7s %7s %7s %7s %7s %7s %7s\n", "label", "known", "pos",
                "PR-AUC", "ROC-AUC", "thresh", "prec", "recall", "F1", "FPR", "bestF1", "ECE");
     }
     double sum_ap = 0, sum_f1 = 0, sum_auc = 0;
     int n_ap = 0;
-    for (size_t k = 0; k < d->n_labels; k++) {
-        for (size_t j = 0; j < m; j++) {
-            s[j] = d->s[k * d->cap + idx[j]];
-            y[j] = d->y[k * d->cap + idx[j]];
-        }
-        label_report r = measure(s, y, m, d->threshold[k]);
-        if (!r.n_known)
+    for (size_t k = 0; k < L; k++) {
+        label_report *r = &rep[k];
+        *r = measure(v.sp[k], v.yp[k], m, d->threshold[k]);
+        if (!r->n_known)
             continue;
-        if (!isnan(r.ap)) {
-            sum_ap += r.ap;
-            sum_f1 += r.at.f1;
-            sum_auc += nan_to(r.auc, 0.5);
+        if (!isnan(r->ap)) {
+            sum_ap += r->ap;
+            sum_f1 += r->at.f1;
+            sum_auc += nan_to(r->auc, 0.5);
             n_ap++;
         }
-        if (as_json) {
-            json_t *o = json_object();
-            json_object_set_new(o, "n_known", json_integer((json_int_t)r.n_known));
-            json_object_set_new(o, "support", json_integer((json_int_t)r.support));
-            json_num(o, "pr_auc", r.ap);
-            json_num(o, "roc_auc", r.auc);
-            json_num(o, "threshold", r.at.threshold);
-            json_num(o, "precision", r.at.precision);
-            json_num(o, "recall", r.at.recall);
-            json_num(o, "f1", r.at.f1);
-            json_num(o, "fpr", r.fpr);
-            json_num(o, "best_f1", r.best.f1);
-            json_num(o, "best_f1_threshold", isinf(r.best.threshold) ? NAN : r.best.threshold);
-            json_num(o, "ece", r.ece);
-            json_object_set_new(o, "tp", json_integer((json_int_t)r.at.tp));
-            json_object_set_new(o, "fp", json_integer((json_int_t)r.at.fp));
-            json_object_set_new(o, "fn", json_integer((json_int_t)r.at.fn));
-            json_object_set_new(o, "tn", json_integer((json_int_t)r.at.tn));
-            json_object_set_new(jl, d->labels[k], o);
-        } else {
+        json_t *jo = json_object();
+        json_object_set_new(jo, "n_known", json_integer((json_int_t)r->n_known));
+        json_object_set_new(jo, "support", json_integer((json_int_t)r->support));
+        json_num(jo, "pr_auc", r->ap);
+        json_num(jo, "roc_auc", r->auc);
+        json_num(jo, "threshold", r->at.threshold);
+        json_num(jo, "precision", r->at.precision);
+        json_num(jo, "recall", r->at.recall);
+        json_num(jo, "f1", r->at.f1);
+        json_num(jo, "fpr", r->fpr);
+        json_num(jo, "best_f1", r->best.f1);
+        json_num(jo, "best_f1_threshold", isinf(r->best.threshold) ? NAN : r->best.threshold);
+        json_num(jo, "ece", r->ece);
+        json_object_set_new(jo, "tp", json_integer((json_int_t)r->at.tp));
+        json_object_set_new(jo, "fp", json_integer((json_int_t)r->at.fp));
+        json_object_set_new(jo, "fn", json_integer((json_int_t)r->at.fn));
+        json_object_set_new(jo, "tn", json_integer((json_int_t)r->at.tn));
+        json_t *jci = json_object();
+        for (int q = 0; q < MO_EVAL_N_METRICS; q++)
+            json_object_set_new(jci, mo__eval_metric_names[q], json_ci(ci[k * MO_EVAL_N_METRICS + q]));
+        json_object_set_new(jo, "ci", jci);
+        mo_eval_sweep_point sw[MO_EVAL_SWEEP_N];
+        mo__eval_sweep(v.sp[k], v.yp[k], m, sw);
+        json_t *jsw = json_array();
+        for (int t = 0; t < MO_EVAL_SWEEP_N; t++) {
+            json_t *p = json_object();
+            json_num(p, "threshold", sw[t].threshold);
+            json_num(p, "precision", sw[t].precision);
+            json_num(p, "recall", sw[t].recall);
+            json_num(p, "f1", sw[t].f1);
+            json_num(p, "fpr", sw[t].fpr);
+            json_array_append_new(jsw, p);
+        }
+        json_object_set_new(jo, "sweep", jsw);
+        json_object_set_new(jl, d->labels[k], jo);
+        if (!o->as_json) {
             /* Undefined metrics (no positives, one class) print as "-". */
             char c[9][16];
-            fmt4(c[0], r.ap);
-            fmt4(c[1], r.auc);
-            fmt4(c[2], r.at.threshold);
-            fmt4(c[3], r.support ? r.at.precision : NAN);
-            fmt4(c[4], r.at.recall);
-            fmt4(c[5], r.support ? r.at.f1 : NAN);
-            fmt4(c[6], r.fpr);
-            fmt4(c[7], r.support ? r.best.f1 : NAN);
-            fmt4(c[8], r.ece);
+            fmt4(c[0], r->ap);
+            fmt4(c[1], r->auc);
+            fmt4(c[2], r->at.threshold);
+            fmt4(c[3], r->support ? r->at.precision : NAN);
+            fmt4(c[4], r->at.recall);
+            fmt4(c[5], r->support ? r->at.f1 : NAN);
+            fmt4(c[6], r->fpr);
+            fmt4(c[7], r->support ? r->best.f1 : NAN);
+            fmt4(c[8], r->ece);
             printf("%-12s %7zu %7zu %7s %7s %7s %7s %7s %7s %7s %7s %7s\n", d->labels[k],
-                   r.n_known, r.support, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8]);
+                   r->n_known, r->support, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8]);
         }
     }
-    if (as_json) {
-        json_object_set_new(jg, "n_items", json_integer((json_int_t)m));
-        json_object_set_new(jg, "labels", jl);
-        json_num(jg, "macro_pr_auc", n_ap ? sum_ap / n_ap : NAN);
-        json_num(jg, "macro_roc_auc", n_ap ? sum_auc / n_ap : NAN);
-        json_num(jg, "macro_f1", n_ap ? sum_f1 / n_ap : NAN);
-        json_object_set_new(jgroups, group ? group : "all", jg);
-    } else if (n_ap) {
-        printf("%-12s %7s %7s %7.4f %7.4f %7s %7s %7s %7.4f\n", "macro", "", "", sum_ap / n_ap,
-               sum_auc / n_ap, "", "", "", sum_f1 / n_ap);
+    json_object_set_new(jg, "n_items", json_integer((json_int_t)m));
+    json_object_set_new(jg, "labels", jl);
+    json_num(jg, "macro_pr_auc", n_ap ? sum_ap / n_ap : NAN);
+    json_num(jg, "macro_roc_auc", n_ap ? sum_auc / n_ap : NAN);
+    json_num(jg, "macro_f1", n_ap ? sum_f1 / n_ap : NAN);
+    json_object_set_new(jgroups, group ? group : "all", jg);
+    if (!o->as_json) {
+        if (n_ap)
+            printf("%-12s %7s %7s %7.4f %7.4f %7s %7s %7s %7.4f\n", "macro", "", "",
+                   sum_ap / n_ap, sum_auc / n_ap, "", "", "", sum_f1 / n_ap);
+        if (R) {
+            printf("95%% CI (bootstrap, %u resamples, seed %llu)\n", R, o->seed);
+            printf("%-12s %-18s %-18s %-18s %-18s %-18s\n", "label", "PR-AUC", "ROC-AUC",
+                   "precision", "recall", "F1");
+            for (size_t k = 0; k < L; k++) {
+                if (!rep[k].n_known)
+                    continue;
+                char c[MO_EVAL_N_METRICS][24];
+                for (int q = 0; q < MO_EVAL_N_METRICS; q++)
+                    fmt_ci(c[q], ci[k * MO_EVAL_N_METRICS + q]);
+                printf("%-12s %-18s %-18s %-18s %-18s %-18s\n", d->labels[k], c[0], c[1], c[2],
+                       c[3], c[4]);
+            }
+        }
+        for (size_t k = 0; o->sweep && k < L; k++) {
+            if (!rep[k].n_known)
+                continue;
+            mo_eval_sweep_point sw[MO_EVAL_SWEEP_N];
+            mo__eval_sweep(v.sp[k], v.yp[k], m, sw);
+            printf("sweep %s\n%-8s %7s %7s %7s %7s\n", d->labels[k], "thresh", "prec", "recall",
+                   "F1", "FPR");
+            for (int t = 0; t < MO_EVAL_SWEEP_N; t++) {
+                char c[4][16];
+                fmt4(c[0], sw[t].precision);
+                fmt4(c[1], sw[t].recall);
+                fmt4(c[2], sw[t].f1);
+                fmt4(c[3], sw[t].fpr);
+                printf("%-8.2f %7s %7s %7s %7s\n", sw[t].threshold, c[0], c[1], c[2], c[3]);
+            }
+        }
+    }
+    free(ci);
+    free(rep);
+    view_free(&v);
+    return 0;
+}
+
+/* Fairness for every --slice field, over all items; adds root["fairness"]. */
+static int report_fairness(const dataset *d, const options *o, json_t *root)
+{
+    json_t *jf = json_object();
+    json_object_set_new(root, "fairness", jf);
+    for (size_t si = 0; si < d->n_slices; si++) {
+        const slice *sl = &d->slices[si];
+        size_t G = sl->n_values, cells;
+        if (mo__size_mul(G ? G : 1, d->n ? d->n : 1, &cells) != MO_OK)
+            return -1;
+        uint8_t *mem = calloc(cells, 1);
+        mo_eval_subgroup *sg = malloc((G ? G : 1) * sizeof *sg);
+        if (!mem || !sg) {
+            free(mem);
+            free(sg);
+            return -1;
+        }
+        for (size_t p = 0; p < sl->n_pairs; p++)
+            mem[(size_t)sl->pairs[p].value * d->n + sl->pairs[p].item] = 1;
+        json_t *js = json_object(), *jls = json_object();
+        json_object_set_new(js, "subgroups", json_integer((json_int_t)G));
+        json_object_set_new(js, "labels", jls);
+        json_object_set_new(jf, sl->field, js);
+        for (size_t k = 0; k < d->n_labels; k++) {
+            mo_eval_fairness fs;
+            if (mo__eval_fairness(d->s + k * d->cap, d->y + k * d->cap, d->n, d->threshold[k],
+                                  mem, G, sg, &fs) != MO_OK) {
+                free(mem);
+                free(sg);
+                return -1;
+            }
+            json_t *jo = json_object(), *jsub = json_object();
+            json_num(jo, "overall_auc", fs.overall_auc);
+            json_num(jo, "fpr", fs.fpr);
+            json_num(jo, "fnr", fs.fnr);
+            json_num(jo, "subgroup_auc_power_mean", fs.subgroup_auc_power_mean);
+            json_num(jo, "bpsn_auc_power_mean", fs.bpsn_auc_power_mean);
+            json_num(jo, "bnsp_auc_power_mean", fs.bnsp_auc_power_mean);
+            json_num(jo, "final_score", fs.final_score);
+            json_num(jo, "max_fpr_gap", fs.max_fpr_gap);
+            json_num(jo, "max_fnr_gap", fs.max_fnr_gap);
+            if (!o->as_json) {
+                printf("\n== fairness: %s / %s (threshold %.4f; power mean p = %g)\n", sl->field,
+                       d->labels[k], d->threshold[k], MO_EVAL_POWER_P);
+                printf("%-16s %7s %6s %6s %8s %8s %8s %7s %8s %7s %8s\n", "subgroup", "known",
+                       "pos", "neg", "subAUC", "BPSN", "BNSP", "FPR", "FPRgap", "FNR", "FNRgap");
+            }
+            for (size_t g = 0; g < G; g++) {
+                json_t *x = json_object();
+                json_object_set_new(x, "n_known", json_integer((json_int_t)sg[g].n));
+                json_object_set_new(x, "positives", json_integer((json_int_t)sg[g].pos));
+                json_object_set_new(x, "negatives", json_integer((json_int_t)sg[g].neg));
+                json_num(x, "subgroup_auc", sg[g].subgroup_auc);
+                json_num(x, "bpsn_auc", sg[g].bpsn_auc);
+                json_num(x, "bnsp_auc", sg[g].bnsp_auc);
+                json_num(x, "fpr", sg[g].fpr);
+                json_num(x, "fnr", sg[g].fnr);
+                json_num(x, "fpr_gap", sg[g].fpr_gap);
+                json_num(x, "fnr_gap", sg[g].fnr_gap);
+                json_object_set_new(jsub, sl->values[g], x);
+                if (!o->as_json) {
+                    char c[7][16];
+                    fmt4(c[0], sg[g].subgroup_auc);
+                    fmt4(c[1], sg[g].bpsn_auc);
+                    fmt4(c[2], sg[g].bnsp_auc);
+                    fmt4(c[3], sg[g].fpr);
+                    fmt4(c[4], sg[g].fpr_gap);
+                    fmt4(c[5], sg[g].fnr);
+                    fmt4(c[6], sg[g].fnr_gap);
+                    printf("%-16.16s %7zu %6zu %6zu %8s %8s %8s %7s %8s %7s %8s\n",
+                           sl->values[g], sg[g].n, sg[g].pos, sg[g].neg, c[0], c[1], c[2],
+                           c[3], c[4], c[5], c[6]);
+                }
+            }
+            json_object_set_new(jo, "subgroups", jsub);
+            json_object_set_new(jls, d->labels[k], jo);
+            if (!o->as_json) {
+                char c[6][16];
+                fmt4(c[0], fs.overall_auc);
+                fmt4(c[1], fs.subgroup_auc_power_mean);
+                fmt4(c[2], fs.bpsn_auc_power_mean);
+                fmt4(c[3], fs.bnsp_auc_power_mean);
+                fmt4(c[4], fs.fpr);
+                fmt4(c[5], fs.fnr);
+                printf("%-16s %7s %6s %6s %8s %8s %8s %7s %8s %7s\n", "power mean / all", "", "",
+                       "", c[1], c[2], c[3], c[4], "", c[5]);
+                fmt4(c[1], fs.final_score);
+                printf("overall AUC %s, final bias score %s (0.25 overall + 0.25 each power "
+                       "mean)\n",
+                       c[0], c[1]);
+            }
+        }
+        free(mem);
+        free(sg);
+    }
+    return 0;
+}
+
+static json_t *load_json_file(const char *path)
+{
+    json_error_t e;
+    json_t *j = json_load_file(path, 0, &e);
+    if (!j)
+        fprintf(stderr, "moderato eval: %s:%d:%d: %s\n", path, e.line, e.column, e.text);
+    else if (!json_is_object(j)) {
+        fprintf(stderr, "moderato eval: %s: not a JSON object\n", path);
+        json_decref(j);
+        j = NULL;
+    }
+    return j;
+}
+
+/* Gates `current` against --baseline under --gate; prints the table (to
+ * stdout, or stderr with --json) and returns the exit status. */
+static int run_gates(const options *o, json_t *current)
+{
+    json_t *base = load_json_file(o->baseline), *gates = load_json_file(o->gate);
+    int status = MO_EXIT_FAILURE;
+    mo_eval_gate_row *rows = NULL;
+    size_t n = 0, nf = 0;
+    mo_diag diag;
+    if (!base || !gates)
+        goto out;
+    int rc = mo__eval_gate_check(gates, base, current, &rows, &n, &nf, &diag);
+    if (rc != MO_OK) {
+        fprintf(stderr, "moderato eval: %s: %s\n", o->gate,
+                rc == MO_ENOMEM ? "out of memory" : diag.msg);
+        goto out;
+    }
+    FILE *f = o->as_json ? stderr : stdout;
+    if (!n) {
+        fprintf(stderr, "moderato eval: %s: no gated value found in %s\n", o->gate, o->baseline);
+        goto out;
+    }
+    if (nf) {
+        fprintf(f, "\nGATES FAILED: %zu of %zu gated values regressed (baseline %s)\n", nf, n,
+                o->baseline);
+        fprintf(f, "%-32s %-8s %-22s %9s %9s %9s %9s\n", "metric", "group", "label", "baseline",
+                "now", "change", "tolerance");
+        for (size_t i = 0; i < n; i++) {
+            if (!rows[i].failed)
+                continue;
+            char c[3][16];
+            fmt4(c[0], rows[i].baseline);
+            fmt4(c[1], rows[i].now);
+            fmt4(c[2], rows[i].change);
+            fprintf(f, "%-32s %-8s %-22s %9s %9s %9s %9.4f\n", rows[i].metric, rows[i].group,
+                    rows[i].label, c[0], c[1], c[2], rows[i].tolerance);
+        }
+        fprintf(f, "(change = baseline - now for max_drop gates, now - baseline for "
+                   "max_increase gates)\n");
+        status = MO_EXIT_GATE;
+    } else {
+        fprintf(f, "\nall gates passed (%zu gated values checked against %s)\n", n, o->baseline);
+        status = MO_EXIT_OK;
     }
 out:
-    free(idx);
-    free(s);
-    free(y);
+    mo__free(rows);
+    json_decref(base);
+    json_decref(gates);
+    return status;
+}
+
+/* --compare A.json B.json: side by side per group and label. */
+static int compare_json(const options *o)
+{
+    static const char *const metrics[] = {"pr_auc", "roc_auc", "precision", "recall",
+                                          "f1",     "fpr",     "ece"};
+    json_t *a = load_json_file(o->cmp[0]), *b = load_json_file(o->cmp[1]);
+    if (!a || !b) {
+        json_decref(a);
+        json_decref(b);
+        return MO_EXIT_FAILURE;
+    }
+    json_t *out = json_object();
+    json_object_set_new(out, "schema", json_string("moderato.eval-compare/1"));
+    json_object_set_new(out, "a", json_string(o->cmp[0]));
+    json_object_set_new(out, "b", json_string(o->cmp[1]));
+    json_t *jgroups = json_object();
+    json_object_set_new(out, "groups", jgroups);
+    if (!o->as_json)
+        printf("A = %s\nB = %s\n(not paired: for significance use --compare-predictions)\n",
+               o->cmp[0], o->cmp[1]);
+    const char *gname, *label;
+    json_t *ga, *la;
+    json_object_foreach(json_object_get(a, "groups"), gname, ga)
+    {
+        json_t *gb = json_object_get(json_object_get(b, "groups"), gname);
+        if (!gb)
+            continue;
+        json_t *jg = json_object();
+        json_object_set_new(jgroups, gname, jg);
+        if (!o->as_json)
+            printf("\n== %s\n%-12s %-10s %9s %9s %9s\n", gname, "label", "metric", "A", "B",
+                   "B-A");
+        json_object_foreach(json_object_get(ga, "labels"), label, la)
+        {
+            json_t *lb = json_object_get(json_object_get(gb, "labels"), label);
+            if (!lb)
+                continue;
+            json_t *jl = json_object();
+            json_object_set_new(jg, label, jl);
+            for (size_t q = 0; q < sizeof metrics / sizeof *metrics; q++) {
+                json_t *va = json_object_get(la, metrics[q]), *vb = json_object_get(lb, metrics[q]);
+                double x = json_is_number(va) ? json_number_value(va) : NAN;
+                double y = json_is_number(vb) ? json_number_value(vb) : NAN;
+                json_t *row = json_object();
+                json_num(row, "a", x);
+                json_num(row, "b", y);
+                json_num(row, "diff", y - x);
+                json_object_set_new(jl, metrics[q], row);
+                if (!o->as_json) {
+                    char c[3][16];
+                    fmt4(c[0], x);
+                    fmt4(c[1], y);
+                    if (isnan(y - x))
+                        snprintf(c[2], sizeof c[2], "-");
+                    else
+                        snprintf(c[2], sizeof c[2], "%+.4f", y - x);
+                    printf("%-12s %-10s %9s %9s %9s\n", label, metrics[q], c[0], c[1], c[2]);
+                }
+            }
+        }
+    }
+    if (o->as_json) {
+        json_dumpf(out, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+        putchar('\n');
+    }
+    json_decref(out);
+    json_decref(a);
+    json_decref(b);
+    return MO_EXIT_OK;
+}
+
+/* --compare-predictions: paired bootstrap of two systems on the same items. */
+static int compare_predictions(const dataset *d, const options *o, unsigned R)
+{
+    group_view v;
+    if (view_build(d, NULL, &v))
+        return -1;
+    size_t L = d->n_labels, cells = (L ? L : 1) * MO_EVAL_N_METRICS;
+    mo_eval_ci *ca = malloc(cells * sizeof *ca), *cb = malloc(cells * sizeof *cb),
+               *cd = malloc(cells * sizeof *cd);
+    int rc = -1;
+    json_t *out = NULL;
+    if (!ca || !cb || !cd)
+        goto done;
+    mo_eval_system a = {v.sp, d->threshold}, b = {v.sp2, d->threshold2};
+    if (mo__eval_bootstrap(v.yp, L, v.m, &a, &b, R, o->seed, ca, cb, cd) != MO_OK)
+        goto done;
+    out = json_object();
+    json_object_set_new(out, "schema", json_string("moderato.eval-compare/1"));
+    json_object_set_new(out, "data", json_string(o->data));
+    json_object_set_new(out, "a", json_string(o->cmp_pred[0]));
+    json_object_set_new(out, "b", json_string(o->cmp_pred[1]));
+    json_object_set_new(out, "bootstrap",
+                        json_pack("{s:i,s:I,s:f,s:b}", "resamples", (int)R, "seed",
+                                  (json_int_t)o->seed, "confidence", 0.95, "paired", 1));
+    json_t *jl = json_object();
+    json_object_set_new(out, "labels", jl);
+    if (!o->as_json)
+        printf("A = %s\nB = %s\ndata %s, %zu items; paired bootstrap, %u resamples, seed %llu;\n"
+               "* = the 95%% interval of B-A excludes 0\n\n%-12s %-10s %9s %9s %9s  %-20s\n",
+               o->cmp_pred[0], o->cmp_pred[1], o->data, v.m, R, o->seed, "label", "metric", "A",
+               "B", "B-A", "95% CI of B-A");
+    for (size_t k = 0; k < L; k++) {
+        label_report ra = measure(v.sp[k], v.yp[k], v.m, d->threshold[k]);
+        label_report rb = measure(v.sp2[k], v.yp[k], v.m, d->threshold2[k]);
+        if (!ra.n_known)
+            continue;
+        json_t *jo = json_object();
+        json_object_set_new(jl, d->labels[k], jo);
+        for (int q = 0; q < MO_EVAL_N_METRICS; q++) {
+            double x = point_value(&ra, q), y = point_value(&rb, q);
+            mo_eval_ci c = cd[k * MO_EVAL_N_METRICS + (size_t)q];
+            int sig = !isnan(c.lo) && (c.lo > 0 || c.hi < 0);
+            json_t *row = json_object();
+            json_num(row, "a", x);
+            json_num(row, "b", y);
+            json_num(row, "diff", y - x);
+            json_object_set_new(row, "ci", json_ci(c));
+            json_object_set_new(row, "significant", json_boolean(sig));
+            json_object_set_new(jo, mo__eval_metric_names[q], row);
+            if (!o->as_json) {
+                char s[3][16], cs[24];
+                fmt4(s[0], x);
+                fmt4(s[1], y);
+                if (isnan(y - x))
+                    snprintf(s[2], sizeof s[2], "-");
+                else
+                    snprintf(s[2], sizeof s[2], "%+.4f", y - x);
+                fmt_ci(cs, c);
+                printf("%-12s %-10s %9s %9s %9s  %-20s %s\n", d->labels[k],
+                       mo__eval_metric_names[q], s[0], s[1], s[2], cs, sig ? "*" : "");
+            }
+        }
+    }
+    if (o->as_json) {
+        json_dumpf(out, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+        putchar('\n');
+    }
+    rc = 0;
+done:
+    json_decref(out);
+    free(ca);
+    free(cb);
+    free(cd);
+    view_free(&v);
+    return rc;
+}
+
+/* Hex XXH64 of a model file (its stored trailing checksum) or of a whole file. */
+static json_t *file_hash(const char *path, int trailer)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return json_null();
+    char hex[17];
+    unsigned char b[8];
+    if (trailer) {
+        if (fseek(f, -8, SEEK_END) || fread(b, 1, 8, f) != 8) {
+            fclose(f);
+            return json_null();
+        }
+        uint64_t h = 0;
+        for (int i = 7; i >= 0; i--)
+            h = h << 8 | b[i];
+        snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
+    } else {
+        XXH64_state_t *st = XXH64_createState();
+        char buf[1 << 16];
+        size_t got;
+        XXH64_reset(st, 0);
+        while ((got = fread(buf, 1, sizeof buf, f)) > 0)
+            XXH64_update(st, buf, got);
+        snprintf(hex, sizeof hex, "%016llx", (unsigned long long)XXH64_digest(st));
+        XXH64_freeState(st);
+    }
+    fclose(f);
+    return json_string(hex);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -304,47 +897,109 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int mo_cmd_eval(int argc, char **argv)
+static int parse_args(int argc, char **argv, options *o)
 {
-    const char *data = NULL, *model_path = NULL, *pred = NULL, *by = NULL;
-    int as_json = 0;
+    memset(o, 0, sizeof *o);
+    o->resamples = MO_EVAL_DEFAULT_RESAMPLES;
+    o->seed = MO_EVAL_DEFAULT_SEED;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        const char *v2 = i + 2 < argc ? argv[i + 2] : NULL;
+        unsigned long long x;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
-            return MO_EXIT_OK;
+            return 1;
         } else if (!strcmp(a, "--json")) {
-            as_json = 1;
+            o->as_json = 1;
+        } else if (!strcmp(a, "--sweep")) {
+            o->sweep = 1;
         } else if (!strcmp(a, "--data") && v) {
-            data = v, i++;
+            o->data = v, i++;
         } else if (!strcmp(a, "--model") && v) {
-            model_path = v, i++;
+            o->model = v, i++;
         } else if (!strcmp(a, "--predictions") && v) {
-            pred = v, i++;
+            o->pred = v, i++;
         } else if (!strcmp(a, "--by") && v) {
-            by = v, i++;
+            o->by = v, i++;
+        } else if (!strcmp(a, "--baseline") && v) {
+            o->baseline = v, i++;
+        } else if (!strcmp(a, "--gate") && v) {
+            o->gate = v, i++;
+        } else if (!strcmp(a, "--slice") && v) {
+            if (o->n_slices == MAX_SLICES) {
+                fprintf(stderr, "moderato eval: at most %d --slice options\n", MAX_SLICES);
+                return -1;
+            }
+            o->slices[o->n_slices++] = v, i++;
+        } else if (!strcmp(a, "--bootstrap") && v) {
+            if (!mo_cli_parse_u64("eval", a, v, 0, 100000, &x))
+                return -1;
+            o->resamples = (unsigned)x, o->resamples_set = 1, i++;
+        } else if (!strcmp(a, "--seed") && v) {
+            if (!mo_cli_parse_u64("eval", a, v, 0, UINT64_MAX, &x))
+                return -1;
+            o->seed = x, i++;
+        } else if (!strcmp(a, "--compare") && v && v2) {
+            o->cmp[0] = v, o->cmp[1] = v2, i += 2;
+        } else if (!strcmp(a, "--compare-predictions") && v && v2) {
+            o->cmp_pred[0] = v, o->cmp_pred[1] = v2, i += 2;
         } else {
             fprintf(stderr, "moderato eval: unknown or incomplete option '%s' (see --help)\n", a);
-            return MO_EXIT_USAGE;
+            return -1;
         }
     }
-    if (!data) {
+    if (o->cmp[0]) {
+        if (o->data || o->model || o->pred || o->cmp_pred[0] || o->gate || o->baseline) {
+            fprintf(stderr, "moderato eval: --compare takes two --json files and nothing else\n");
+            return -1;
+        }
+        return 0;
+    }
+    if (!o->data) {
         fprintf(stderr, "moderato eval: --data is required (see --help)\n");
-        return MO_EXIT_USAGE;
+        return -1;
     }
-    if (model_path && pred) {
-        fprintf(stderr, "moderato eval: give --model or --predictions, not both\n");
-        return MO_EXIT_USAGE;
+    if (!!o->model + !!o->pred + !!o->cmp_pred[0] > 1) {
+        fprintf(stderr,
+                "moderato eval: give one of --model, --predictions, --compare-predictions\n");
+        return -1;
     }
+    if (!o->baseline != !o->gate) {
+        fprintf(stderr, "moderato eval: --baseline and --gate go together\n");
+        return -1;
+    }
+    if (o->cmp_pred[0] && (o->gate || o->n_slices || o->by)) {
+        fprintf(stderr, "moderato eval: --compare-predictions takes --data, --bootstrap, --seed "
+                        "and --json only\n");
+        return -1;
+    }
+    return 0;
+}
+
+int mo_cmd_eval(int argc, char **argv)
+{
+    options opt;
+    int pa = parse_args(argc, argv, &opt);
+    if (pa)
+        return pa > 0 ? MO_EXIT_OK : MO_EXIT_USAGE;
+    if (opt.cmp[0])
+        return compare_json(&opt);
+    const char *data = opt.data, *model_path = opt.model, *by = opt.by;
+    const char *pred = opt.pred ? opt.pred : opt.cmp_pred[0];
+    int as_json = opt.as_json;
 
     int status = MO_EXIT_FAILURE;
     dataset d;
     memset(&d, 0, sizeof d);
+    d.n_slices = opt.n_slices;
+    for (size_t si = 0; si < opt.n_slices; si++)
+        d.slices[si].field = opt.slices[si];
     mo_model *model = NULL;
     mo_model_scratch *scratch = NULL;
     FILE *f = NULL;
     char **groups = NULL;
     size_t n_groups = 0;
+    json_t *root = NULL;
     mo_diag diag;
     mo_line_reader r;
     mo_line_reader_init(&r, NULL, 0);
@@ -412,10 +1067,11 @@ int mo_cmd_eval(int argc, char **argv)
             d.labels[k] = strdup(mo_model_label(model, k));
     }
     d.threshold = malloc((d.n_labels ? d.n_labels : 1) * sizeof *d.threshold);
-    if (!d.threshold)
+    d.threshold2 = malloc((d.n_labels ? d.n_labels : 1) * sizeof *d.threshold2);
+    if (!d.threshold || !d.threshold2)
         goto oom;
     for (size_t k = 0; k < d.n_labels; k++)
-        d.threshold[k] = model ? mo_model_threshold(model, k) : 0.5f;
+        d.threshold[k] = d.threshold2[k] = model ? mo_model_threshold(model, k) : 0.5f;
 
     float *scores = malloc((d.n_labels ? d.n_labels : 1) * sizeof *scores);
     if (!scores)
@@ -447,7 +1103,7 @@ int mo_cmd_eval(int argc, char **argv)
             free(scores);
             goto out;
         }
-        if (ds_grow(&d)) {
+        if (d.n >= UINT32_MAX || ds_grow(&d)) {
             json_decref(o);
             free(scores);
             goto oom;
@@ -456,6 +1112,25 @@ int mo_cmd_eval(int argc, char **argv)
         d.items[i].id = dup_json_id(json_object_get(o, "id"), r.line_no);
         json_t *g = by ? json_object_get(o, by) : NULL;
         d.items[i].group = json_is_string(g) ? strdup(json_string_value(g)) : NULL;
+        for (size_t si = 0; si < d.n_slices; si++) {
+            json_t *sv = json_object_get(o, d.slices[si].field), *el;
+            size_t ai;
+            int bad = 0;
+            if (json_is_string(sv)) {
+                bad = slice_add(&d.slices[si], i, json_string_value(sv));
+            } else if (json_is_array(sv)) {
+                json_array_foreach(sv, ai, el)
+                {
+                    if (json_is_string(el) && !bad)
+                        bad = slice_add(&d.slices[si], i, json_string_value(el));
+                }
+            }
+            if (bad) {
+                json_decref(o);
+                free(scores);
+                goto out;
+            }
+        }
         if (!pred) {
             int rc = mo_model_predict(model, scratch, json_string_value(text),
                                       json_string_length(text), scores, NULL);
@@ -493,45 +1168,84 @@ int mo_cmd_eval(int argc, char **argv)
             }
         }
         json_decref(o);
-        if (!as_json && d.n % 20000 == 0)
+        if (d.n % 20000 == 0)
             fprintf(stderr, "moderato eval: %zu items\r", d.n);
     }
     free(scores);
+    if (d.n >= 20000)
+        fputc('\n', stderr);
     if (got < 0) {
         fprintf(stderr, "moderato eval: %s: read error\n", data);
         goto out;
     }
-    if (pred && load_predictions(&d, pred))
+    if (pred && load_predictions(&d, pred, d.s, d.threshold))
         goto out;
     if (n_groups > 1)
         qsort(groups, n_groups, sizeof *groups, cmp_str);
 
-    json_t *root = NULL, *jgroups = NULL;
-    if (as_json) {
-        root = json_object();
-        json_object_set_new(root, "data", json_string(data));
-        json_object_set_new(root, "model", model_path ? json_string(model_path) : json_null());
-        json_object_set_new(root, "predictions", pred ? json_string(pred) : json_null());
-        json_object_set_new(root, "by", by ? json_string(by) : json_null());
-        jgroups = json_object();
-        json_object_set_new(root, "groups", jgroups);
-    } else {
+    /* Bootstrap resamples: the default shrinks on very large sets (said in output). */
+    unsigned R = opt.resamples;
+    if (!opt.resamples_set && d.n > BOOT_FULL_ITEMS) {
+        R = (unsigned)((double)MO_EVAL_DEFAULT_RESAMPLES * BOOT_FULL_ITEMS / (double)d.n);
+        if (R < 200)
+            R = 200;
+        fprintf(stderr,
+                "moderato eval: %zu items: %u bootstrap resamples instead of %u "
+                "(--bootstrap N to choose)\n",
+                d.n, R, MO_EVAL_DEFAULT_RESAMPLES);
+    }
+
+    if (opt.cmp_pred[0]) {
+        d.s2 = malloc((d.n_labels ? d.n_labels : 1) * (d.cap ? d.cap : 1) * sizeof *d.s2);
+        if (!d.s2)
+            goto oom;
+        if (load_predictions(&d, opt.cmp_pred[1], d.s2, d.threshold2))
+            goto out;
+        if (compare_predictions(&d, &opt, R))
+            goto oom;
+        status = MO_EXIT_OK;
+        goto out;
+    }
+
+    root = json_object();
+    json_object_set_new(root, "schema", json_string("moderato.eval/1"));
+    json_object_set_new(root, "data", json_string(data));
+    json_object_set_new(root, "data_xxh64", file_hash(data, 0));
+    json_object_set_new(root, "model", model_path ? json_string(model_path) : json_null());
+    json_object_set_new(root, "model_xxh64", model_path ? file_hash(model_path, 1) : json_null());
+    json_object_set_new(root, "predictions", pred ? json_string(pred) : json_null());
+    json_object_set_new(root, "by", by ? json_string(by) : json_null());
+    json_t *jsl = json_array();
+    for (size_t si = 0; si < d.n_slices; si++)
+        json_array_append_new(jsl, json_string(d.slices[si].field));
+    json_object_set_new(root, "slices", jsl);
+    json_object_set_new(root, "bootstrap",
+                        json_pack("{s:i,s:I,s:f}", "resamples", (int)R, "seed",
+                                  (json_int_t)opt.seed, "confidence", 0.95));
+    json_t *jgroups = json_object();
+    json_object_set_new(root, "groups", jgroups);
+    if (!as_json)
         printf("data %s, %zu items, %s %s\n", data, d.n, pred ? "predictions" : "model",
                pred ? pred : model_path);
-    }
-    report_group(&d, NULL, as_json, jgroups);
+    if (report_group(&d, &opt, R, NULL, jgroups))
+        goto oom;
     for (size_t j = 0; j < n_groups; j++)
-        report_group(&d, groups[j], as_json, jgroups);
+        if (report_group(&d, &opt, R, groups[j], jgroups))
+            goto oom;
+    if (report_fairness(&d, &opt, root))
+        goto oom;
+    status = MO_EXIT_OK;
+    if (opt.gate)
+        status = run_gates(&opt, root);
     if (as_json) {
         json_dumpf(root, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
         putchar('\n');
-        json_decref(root);
     }
-    status = MO_EXIT_OK;
     goto out;
 oom:
     fprintf(stderr, "moderato eval: out of memory\n");
 out:
+    json_decref(root);
     mo_line_reader_free(&r);
     if (f)
         fclose(f);
@@ -541,11 +1255,19 @@ out:
     }
     for (size_t k = 0; d.labels && k < d.n_labels; k++)
         free(d.labels[k]);
+    for (size_t si = 0; si < d.n_slices; si++) {
+        for (size_t v = 0; v < d.slices[si].n_values; v++)
+            free(d.slices[si].values[v]);
+        free(d.slices[si].values);
+        free(d.slices[si].pairs);
+    }
     free(d.labels);
     free(d.threshold);
+    free(d.threshold2);
     free(d.items);
     free(d.y);
     free(d.s);
+    free(d.s2);
     free(groups);
     mo_model_scratch_free(scratch);
     mo_model_free(model);
