@@ -25,7 +25,7 @@
 #   BENCH_SETS="all davidson ..."  only these data sets (default: all of them)
 #   BENCH_CAP_TRAIN=N        cap the training split of the combined set "all"
 #   BENCH_JOBS=2             parallel label jobs inside each peer
-#   BENCH_SKIP="ft sk"       skip systems (mo, ft, sk)
+#   BENCH_SKIP="ft sk"       skip systems (mo, ft, sk), keeping their earlier results
 # Results: $BUILD/bench/accuracy/<set>/ and the Markdown table
 # $BUILD/bench/accuracy/accuracy.md (also printed).
 set -u
@@ -64,7 +64,9 @@ done
 T_ALL=$(now)
 for ds in $sets; do
     d=$OUT/$ds
-    rm -rf "$d"
+    # With BENCH_SKIP, the skipped systems' earlier results are kept (only valid
+    # while the data and the split are unchanged).
+    [ -z "$SKIP" ] && rm -rf "$d"
     mkdir -p "$d"
     case $ds in
     all)
@@ -80,7 +82,8 @@ for ds in $sets; do
         echo "accuracy: $ds: no label with both classes in train/dev/test; skipped" >&2
         continue
     fi
-    : > "$d/times.tsv"
+    [ -f "$d/times.tsv" ] && for s in mo ft sk; do skip $s || sed -i "/^$s\t/d" "$d/times.tsv"; done
+    touch "$d/times.tsv"
 
     if ! skip mo; then
         if [ -x "$MO" ]; then
