@@ -775,7 +775,7 @@ static int compare_json(const options *o)
         }
     }
     if (o->as_json) {
-        json_dumpf(out, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+        json_dumpf(out, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
         putchar('\n');
     }
     json_decref(out);
@@ -848,7 +848,7 @@ static int compare_predictions(const dataset *d, const options *o, unsigned R)
         }
     }
     if (o->as_json) {
-        json_dumpf(out, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+        json_dumpf(out, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
         putchar('\n');
     }
     rc = 0;
@@ -1238,7 +1238,7 @@ int mo_cmd_eval(int argc, char **argv)
     if (opt.gate)
         status = run_gates(&opt, root);
     if (as_json) {
-        json_dumpf(root, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+        json_dumpf(root, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
         putchar('\n');
     }
     goto out;

@@ -1,0 +1,203 @@
+#!/bin/sh
+# End-to-end tests of `moderato eval`: the shipped model against the committed
+# baseline (docs/eval/baseline.json) under tests/gates/default.json (passes),
+# a deliberately worse predictions file (fails with exit 4 and a table), the
+# --json schema (CIs, sweep, fairness, array slices), determinism, --compare,
+# --compare-predictions (paired bootstrap) and a cross-check of PR-AUC and
+# ROC-AUC against scikit-learn on random data with ties. Regenerates nothing.
+set -eu
+BUILD=${BUILD:-build}
+M="$BUILD/moderato"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+BASE=docs/eval/baseline.json
+GATES=tests/gates/default.json
+
+# 1. The baseline must describe the shipped model and the test data.
+"$M" eval --model models/default.momd --data data/test.jsonl --bootstrap 0 --json > "$T/now.json"
+python3 - "$BASE" "$T/now.json" <<'PY' || fail "baseline does not match the shipped model or data"
+import json, sys
+b, n = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert b["schema"] == "moderato.eval/1", b["schema"]
+for k in ("model_xxh64", "data_xxh64"):
+    if b[k] != n[k]:
+        print("=" * 72)
+        print(f"docs/eval/baseline.json was made for another {k[:-6]}: {k} {b[k]}, now {n[k]}.")
+        print("Gate the new model, then regenerate the baseline:  sh scripts/eval-baseline.sh")
+        print("=" * 72)
+        sys.exit(1)
+PY
+
+# 2. The shipped model passes its gates.
+"$M" eval --model models/default.momd --data data/test.jsonl --slice lang --slice source \
+    --bootstrap 0 --baseline "$BASE" --gate "$GATES" > "$T/gate.txt" || {
+    cat "$T/gate.txt"; fail "the shipped model fails its gates (exit $?)"; }
+grep -q "all gates passed" "$T/gate.txt" || fail "no 'all gates passed' line"
+
+# 3. A worse predictions file fails with exit 4 and says what regressed.
+"$M" classify --model models/default.momd < data/test.jsonl > "$T/good.jsonl"
+python3 - "$BASE" "$T/good.jsonl" "$T/good_t.jsonl" "$T/worse.jsonl" <<'PY'
+import json, random, sys
+base = json.load(open(sys.argv[1]))
+th = {k: v["threshold"] for k, v in base["groups"]["all"]["labels"].items()}
+rnd = random.Random(3)
+with open(sys.argv[2]) as f, open(sys.argv[3], "w") as g, open(sys.argv[4], "w") as w:
+    for i, line in enumerate(f):
+        o = json.loads(line)
+        r = {"id": o["id"], "scores": o["scores"]}
+        if i == 0:
+            r["thresholds"] = th
+        g.write(json.dumps(r) + "\n")
+        r["scores"] = {k: min(1.0, max(0.0, v + rnd.gauss(0, 0.2))) for k, v in o["scores"].items()}
+        w.write(json.dumps(r) + "\n")
+PY
+set +e
+"$M" eval --predictions "$T/worse.jsonl" --data data/test.jsonl --slice lang --slice source \
+    --bootstrap 0 --baseline "$BASE" --gate "$GATES" > "$T/worse.txt" 2>&1
+rc=$?
+set -e
+[ $rc = 4 ] || { cat "$T/worse.txt"; fail "worse predictions: expected exit 4, got $rc"; }
+grep -q "GATES FAILED" "$T/worse.txt" || fail "no GATES FAILED table"
+grep -q "^pr_auc .*all" "$T/worse.txt" || { cat "$T/worse.txt"; fail "pr_auc regression not listed"; }
+
+# Gate misuse: --baseline without --gate is a usage error; a bad gate file exits 1.
+set +e
+"$M" eval --data data/test.jsonl --baseline "$BASE" 2>/dev/null; rc=$?
+echo '{"gates":[{"metric":"pr_auc"}]}' > "$T/bad_gates.json"
+"$M" eval --predictions "$T/good_t.jsonl" --data data/test.jsonl --bootstrap 0 \
+    --baseline "$BASE" --gate "$T/bad_gates.json" > /dev/null 2>&1; rc2=$?
+set -e
+[ $rc = 2 ] || fail "--baseline without --gate: expected exit 2, got $rc"
+[ $rc2 = 1 ] || fail "malformed gate file: expected exit 1, got $rc2"
+
+# 4. --compare-predictions: the worse file is significantly worse somewhere.
+"$M" eval --compare-predictions "$T/good_t.jsonl" "$T/worse.jsonl" --data data/test.jsonl \
+    --bootstrap 200 --json > "$T/cmp.json"
+"$M" eval --compare-predictions "$T/good_t.jsonl" "$T/worse.jsonl" --data data/test.jsonl \
+    --bootstrap 200 > "$T/cmp.txt"
+grep -q "95% CI of B-A" "$T/cmp.txt" || fail "compare-predictions table"
+python3 - "$T/cmp.json" <<'PY' || fail "compare-predictions JSON"
+import json, sys
+c = json.load(open(sys.argv[1]))
+assert c["schema"] == "moderato.eval-compare/1" and c["bootstrap"]["paired"]
+rows = [r for l in c["labels"].values() for r in l.values()]
+sig = [r for r in rows if r["significant"]]
+assert sig, "no significant difference found"
+for r in sig:
+    lo, hi = r["ci"]
+    assert lo > 0 or hi < 0, r
+assert c["labels"]["hate"]["pr_auc"]["significant"] and c["labels"]["hate"]["pr_auc"]["diff"] < 0
+PY
+# Same file twice: every difference 0, nothing significant.
+"$M" eval --compare-predictions "$T/good_t.jsonl" "$T/good_t.jsonl" --data data/test.jsonl \
+    --bootstrap 100 --json > "$T/same.json"
+python3 -c "
+import json, sys
+c = json.load(open(sys.argv[1]))
+for l in c['labels'].values():
+    for r in l.values():
+        assert not r['significant'] and r['diff'] in (0, None), r
+" "$T/same.json" || fail "compare-predictions of a file with itself"
+
+# 5. --compare of two JSON runs.
+"$M" eval --predictions "$T/worse.jsonl" --data data/test.jsonl --bootstrap 0 --json > "$T/w.json"
+"$M" eval --compare "$BASE" "$T/w.json" > "$T/cmpj.txt"
+grep -q "^hate .*pr_auc" "$T/cmpj.txt" || fail "--compare table"
+"$M" eval --compare "$BASE" "$T/w.json" --json | python3 -c "
+import json, sys
+c = json.load(sys.stdin)
+r = c['groups']['all']['hate']['pr_auc']
+assert abs(r['b'] - r['a'] - r['diff']) < 2e-4 and r['diff'] < 0, r
+" || fail "--compare JSON"
+
+# 6. Schema, CIs, sweep, fairness with a string and an array slice; determinism.
+python3 - "$T/small.jsonl" "$T/small_p.jsonl" <<'PY'
+import json, random, sys
+rnd = random.Random(5)
+groups = ["women", "muslim", "black", "gay", "rare"]
+with open(sys.argv[1], "w") as d, open(sys.argv[2], "w") as p:
+    for i in range(600):
+        y = rnd.random() < 0.3
+        ident = rnd.sample(groups[:4], rnd.randint(0, 2))
+        if i == 0:
+            ident.append("rare")
+        lab = {"toxic": int(y), "spam": None if i % 3 else int(rnd.random() < 0.1)}
+        d.write(json.dumps({"id": f"s{i}", "text": "x", "labels": lab,
+                            "lang": rnd.choice(["en", "de"]), "identity": ident}) + "\n")
+        s = rnd.random() * 0.6 + (0.35 if y else 0) - (0.1 if "muslim" in ident else 0)
+        p.write(json.dumps({"id": f"s{i}", "scores": {"toxic": round(s, 2), "spam": round(rnd.random(), 2)}}) + "\n")
+PY
+"$M" eval --predictions "$T/small_p.jsonl" --data "$T/small.jsonl" --slice lang --slice identity \
+    --json > "$T/s1.json"
+"$M" eval --predictions "$T/small_p.jsonl" --data "$T/small.jsonl" --slice lang --slice identity \
+    --json > "$T/s2.json"
+cmp -s "$T/s1.json" "$T/s2.json" || fail "two runs with the same seed differ"
+"$M" eval --predictions "$T/small_p.jsonl" --data "$T/small.jsonl" --seed 9 --json > "$T/s3.json"
+cmp -s "$T/s1.json" "$T/s3.json" && fail "another seed gave identical intervals"
+"$M" eval --predictions "$T/small_p.jsonl" --data "$T/small.jsonl" --slice identity --sweep \
+    > "$T/s.txt"
+grep -q "95% CI (bootstrap, 1000 resamples" "$T/s.txt" || fail "CI table missing"
+grep -q "^sweep toxic" "$T/s.txt" || fail "--sweep table missing"
+grep -q "fairness: identity / toxic" "$T/s.txt" || fail "fairness table missing"
+grep -q "^rare .* - .* - .* - " "$T/s.txt" || fail "tiny subgroup should print '-'"
+python3 - "$T/s1.json" <<'PY' || fail "--json schema"
+import json, math, sys
+j = json.load(open(sys.argv[1]))
+assert j["schema"] == "moderato.eval/1"
+assert j["slices"] == ["lang", "identity"] and j["bootstrap"]["resamples"] == 1000
+t = j["groups"]["all"]["labels"]["toxic"]
+for m in ("pr_auc", "roc_auc", "precision", "recall", "f1"):
+    lo, hi = t["ci"][m]
+    assert lo <= hi and lo - 0.05 <= t[m] <= hi + 0.05, (m, lo, t[m], hi)
+assert len(t["sweep"]) == 19 and t["sweep"][0]["threshold"] == 0.05 and t["sweep"][-1]["threshold"] == 0.95
+assert all(set(p) == {"threshold", "precision", "recall", "f1", "fpr"} for p in t["sweep"])
+f = j["fairness"]["identity"]["labels"]["toxic"]
+subs = f["subgroups"]
+assert set(subs) == {"women", "muslim", "black", "gay", "rare"}, subs.keys()
+assert subs["rare"]["subgroup_auc"] is None and subs["rare"]["bpsn_auc"] is None
+# scores pushed down for "muslim": its positives rank low (BNSP drops), its negatives too (BPSN rises)
+assert subs["muslim"]["bnsp_auc"] < subs["muslim"]["bpsn_auc"]
+vals = [subs[g]["bpsn_auc"] for g in subs if subs[g]["bpsn_auc"] is not None]
+pm = (sum(v ** -5 for v in vals) / len(vals)) ** (-1 / 5)
+assert abs(pm - f["bpsn_auc_power_mean"]) < 2e-4, (pm, f["bpsn_auc_power_mean"])
+final = 0.25 * f["overall_auc"] + 0.25 * (f["subgroup_auc_power_mean"] + f["bpsn_auc_power_mean"] + f["bnsp_auc_power_mean"])
+assert abs(final - f["final_score"]) < 3e-4
+assert "lang" in j["fairness"] and "spam" in j["fairness"]["lang"]["labels"]
+PY
+
+# 7. Cross-check PR-AUC / ROC-AUC against scikit-learn (Debian python3-sklearn).
+if /usr/bin/python3 -c "import sklearn.metrics" 2>/dev/null; then
+    /usr/bin/python3 - "$T/r.jsonl" "$T/r_p.jsonl" <<'PY'
+import json, random, sys
+rnd = random.Random(11)
+with open(sys.argv[1], "w") as d, open(sys.argv[2], "w") as p:
+    for i in range(3000):
+        labs, sc = {}, {}
+        for k, prev in (("a", 0.5), ("b", 0.05), ("c", 0.3)):
+            y = int(rnd.random() < prev)
+            labs[k] = None if rnd.random() < 0.15 else y
+            # two decimals: many ties, and ties across classes
+            sc[k] = round(min(1, max(0, rnd.gauss(0.55 if y else 0.45, 0.2))), 2)
+        d.write(json.dumps({"id": i, "text": "x", "labels": labs}) + "\n")
+        p.write(json.dumps({"id": i, "scores": sc}) + "\n")
+PY
+    "$M" eval --predictions "$T/r_p.jsonl" --data "$T/r.jsonl" --bootstrap 0 --json > "$T/r.json"
+    /usr/bin/python3 - "$T/r.jsonl" "$T/r_p.jsonl" "$T/r.json" <<'PY' || fail "sklearn cross-check"
+import json, sys
+from sklearn.metrics import average_precision_score, roc_auc_score
+data = [json.loads(l) for l in open(sys.argv[1])]
+pred = {json.loads(l)["id"]: json.loads(l)["scores"] for l in open(sys.argv[2])}
+out = json.load(open(sys.argv[3]))["groups"]["all"]["labels"]
+for k in ("a", "b", "c"):
+    ys = [(o["labels"][k], pred[o["id"]][k]) for o in data if o["labels"][k] is not None]
+    y, s = [a for a, _ in ys], [b for _, b in ys]
+    ap, auc = average_precision_score(y, s), roc_auc_score(y, s)
+    assert abs(ap - out[k]["pr_auc"]) <= 1e-4, (k, ap, out[k]["pr_auc"])
+    assert abs(auc - out[k]["roc_auc"]) <= 1e-4, (k, auc, out[k]["roc_auc"])
+    print(f"sklearn {k}: AP {ap:.6f} vs {out[k]['pr_auc']}, AUC {auc:.6f} vs {out[k]['roc_auc']}")
+PY
+else
+    echo "SKIP: sklearn cross-check (/usr/bin/python3 has no sklearn; apt-get install python3-sklearn)"
+fi
+echo "test_eval: ok"
