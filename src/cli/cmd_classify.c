@@ -1,56 +1,33 @@
 /*
  * cmd_classify.c -- `moderato classify`: scores JSON Lines items (or raw text
  * lines) with a text model and writes one JSON line per input line, in input
- * order, using a pool of threads. Bad records get an error line in place (so
- * output line N always answers input line N) and a message on stderr.
+ * order, through the shared batch pipeline (pipeline.c). Bad records get an
+ * error line in place (so output line N always answers input line N) and a
+ * message on stderr.
  */
-#include "cli.h"
+#include "pipeline.h"
 
 #include <jansson.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#define BATCH_LINES 4096
-
-typedef struct batch {
-    char *text;                 /* all lines of the batch, each NUL-terminated */
-    size_t text_len, text_cap;  /* bytes used / allocated in text */
-    size_t *off;                /* (BATCH_LINES) start of line i in text */
-    size_t *len;                /* (BATCH_LINES) bytes of line i */
-    size_t *full_len;           /* (BATCH_LINES) real bytes of line i before truncation */
-    unsigned long long *line_no;/* (BATCH_LINES) input line number */
-    unsigned char *too_long;    /* (BATCH_LINES) line exceeded --max-bytes */
-    size_t n;                   /* lines in the batch */
-} batch;
-
-typedef struct worker {
-    pthread_t tid;
-    int index;                  /* 0 = the main thread */
-    struct classify *c;         /* shared state */
-    mo_model_scratch *scratch;  /* per-thread model scratch */
-    float *scores;              /* (n_labels) */
-    mo_out out;                 /* output lines for this worker's share of the batch */
-    mo_out err;                 /* stderr messages for this worker's share */
-    size_t n_rejected;          /* records rejected in this batch */
-} worker;
-
 typedef struct classify {
     const mo_model *model;
     size_t n_labels;
-    char **label_key;           /* (n_labels) "\"label\":" prefixes */
-    size_t *label_key_len;
-    float *threshold;           /* (n_labels) */
-    int text_mode;              /* --format text */
-    size_t max_bytes;           /* --max-bytes */
-    const char *input_name;     /* for messages */
-    batch b;
-    int n_workers;
-    worker *w;
-    pthread_barrier_t start, done;
-    int stop;                   /* set by main before the last start barrier */
+    char **label_key;      /* (n_labels) "\"label\":" prefixes */
+    size_t *label_key_len; /* (n_labels) */
+    float *threshold;      /* (n_labels) */
+    int text_mode;         /* --format text */
+    size_t max_bytes;      /* --max-bytes */
+    mo_pipe_opts popt;     /* pipeline options, for messages */
 } classify;
+
+typedef struct worker {
+    const classify *c;
+    mo_model_scratch *scratch; /* per-thread model scratch */
+    float *scores;             /* (n_labels) */
+} worker;
 
 static void usage(FILE *f)
 {
@@ -80,7 +57,8 @@ static void usage(FILE *f)
             "             3 finished but some records were rejected\n");
 }
 
-/* Appends the "id" member for an error or result line. */
+/* Appends an item id: a JSON string or integer as given, the line number when
+ * the item has no id (text mode), or null. */
 static int out_id(mo_out *o, json_t *id, unsigned long long line_no)
 {
     if (id && json_is_string(id))
@@ -95,36 +73,26 @@ static int out_id(mo_out *o, json_t *id, unsigned long long line_no)
     return mo_out_str(o, "null", 4);
 }
 
-static void reject(worker *w, json_t *id, unsigned long long line_no, const char *field,
-                   const char *msg)
+static void reject(const worker *w, mo_pipe_sink *sink, json_t *id, unsigned long long line_no,
+                   const char *field, const char *msg)
 {
-    classify *c = w->c;
-    mo_out *o = &w->out;
-    mo_out_str(o, "{\"id\":", 6);
-    out_id(o, id, line_no);
-    mo_out_str(o, ",\"line\":", 8);
-    mo_out_u64(o, line_no);
-    mo_out_str(o, ",\"error\":", 9);
-    mo_out_json_string(o, msg, strlen(msg));
-    mo_out_str(o, "}\n", 2);
-    char tmp[768];
-    int n = snprintf(tmp, sizeof tmp, "moderato classify: %s:%llu:%s%s%s %s\n", c->input_name,
-                     line_no, field ? " field '" : "", field ? field : "", field ? "':" : "",
-                     msg);
-    mo_out_str(&w->err, tmp, n > 0 && (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-    w->n_rejected++;
+    mo_out idj = {0};
+    out_id(&idj, id, line_no);
+    mo_pipe_reject(sink, &w->c->popt, idj.ptr ? idj.ptr : "null", idj.ptr ? idj.len : 4, line_no,
+                   field, msg);
+    free(idj.ptr);
 }
 
-static void score_one(worker *w, json_t *id, unsigned long long line_no, const char *text,
-                      size_t len)
+static void score_one(worker *w, mo_pipe_sink *sink, json_t *id, unsigned long long line_no,
+                      const char *text, size_t len)
 {
-    classify *c = w->c;
+    const classify *c = w->c;
     int rc = mo_model_predict(c->model, w->scratch, text, len, w->scores, NULL);
     if (rc != MO_OK) {
-        reject(w, id, line_no, "text", mo_strerror(rc));
+        reject(w, sink, id, line_no, "text", mo_strerror(rc));
         return;
     }
-    mo_out *o = &w->out;
+    mo_out *o = &sink->out;
     mo_out_str(o, "{\"id\":", 6);
     out_id(o, id, line_no);
     mo_out_str(o, ",\"scores\":{", 11);
@@ -148,103 +116,44 @@ static void score_one(worker *w, json_t *id, unsigned long long line_no, const c
     mo_out_str(o, "]}\n", 3);
 }
 
-static void process_line(worker *w, size_t i)
+static void process_line(void *state, const mo_pipe_line *l, mo_pipe_sink *sink)
 {
-    classify *c = w->c;
-    batch *b = &c->b;
-    const char *line = b->text + b->off[i];
-    size_t len = b->len[i];
-    unsigned long long line_no = b->line_no[i];
-    if (b->too_long[i]) {
+    worker *w = state;
+    const classify *c = w->c;
+    if (l->too_long) {
         char msg[160];
-        snprintf(msg, sizeof msg, "line is %zu bytes, over --max-bytes %zu", b->full_len[i],
+        snprintf(msg, sizeof msg, "line is %zu bytes, over --max-bytes %zu", l->full_len,
                  c->max_bytes);
-        reject(w, NULL, line_no, NULL, msg);
+        reject(w, sink, c->text_mode ? NULL : json_null(), l->line_no, NULL, msg);
         return;
     }
     if (c->text_mode) {
-        score_one(w, NULL, line_no, line, len);
+        score_one(w, sink, NULL, l->line_no, l->ptr, l->len);
         return;
     }
     json_error_t jerr;
-    json_t *root = json_loadb(line, len, 0, &jerr);
+    json_t *root = json_loadb(l->ptr, l->len, 0, &jerr);
     if (!root) {
         char msg[256];
         snprintf(msg, sizeof msg, "malformed JSON at column %d: %s", jerr.column, jerr.text);
-        reject(w, json_null(), line_no, NULL, msg);
+        reject(w, sink, json_null(), l->line_no, NULL, msg);
         return;
     }
     if (!json_is_object(root)) {
-        reject(w, json_null(), line_no, NULL, "item is not a JSON object");
+        reject(w, sink, json_null(), l->line_no, NULL, "item is not a JSON object");
         json_decref(root);
         return;
     }
     json_t *id = json_object_get(root, "id");
     json_t *jt = json_object_get(root, "text");
     if (!jt)
-        reject(w, id ? id : json_null(), line_no, "text", "missing");
+        reject(w, sink, id ? id : json_null(), l->line_no, "text", "missing");
     else if (!json_is_string(jt))
-        reject(w, id ? id : json_null(), line_no, "text", "not a string");
+        reject(w, sink, id ? id : json_null(), l->line_no, "text", "not a string");
     else
-        score_one(w, id ? id : json_null(), line_no, json_string_value(jt), json_string_length(jt));
+        score_one(w, sink, id ? id : json_null(), l->line_no, json_string_value(jt),
+                  json_string_length(jt));
     json_decref(root);
-}
-
-static void run_share(worker *w)
-{
-    classify *c = w->c;
-    size_t n = c->b.n, per = (n + (size_t)c->n_workers - 1) / (size_t)c->n_workers;
-    size_t i0 = per * (size_t)w->index, i1 = i0 + per < n ? i0 + per : n;
-    w->out.len = 0;
-    w->err.len = 0;
-    w->n_rejected = 0;
-    for (size_t i = i0; i < i1; i++)
-        process_line(w, i);
-}
-
-static void *worker_main(void *arg)
-{
-    worker *w = arg;
-    for (;;) {
-        pthread_barrier_wait(&w->c->start);
-        if (w->c->stop)
-            break;
-        run_share(w);
-        pthread_barrier_wait(&w->c->done);
-    }
-    return NULL;
-}
-
-static int batch_add(batch *b, const mo_line_reader *r)
-{
-    if (b->text_len + r->len + 1 > b->text_cap) {
-        size_t cap = b->text_cap ? b->text_cap : 1 << 20;
-        while (cap < b->text_len + r->len + 1)
-            cap *= 2;
-        char *p = realloc(b->text, cap);
-        if (!p)
-            return -1;
-        b->text = p;
-        b->text_cap = cap;
-    }
-    memcpy(b->text + b->text_len, r->buf, r->len);
-    b->text[b->text_len + r->len] = '\0';
-    b->off[b->n] = b->text_len;
-    b->len[b->n] = r->len;
-    b->full_len[b->n] = r->full_len;
-    b->line_no[b->n] = r->line_no;
-    b->too_long[b->n] = r->too_long;
-    b->text_len += r->len + 1;
-    b->n++;
-    return 0;
-}
-
-static int only_space(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
-            return 0;
-    return 1;
 }
 
 int mo_cmd_classify(int argc, char **argv)
@@ -316,146 +225,56 @@ int mo_cmd_classify(int argc, char **argv)
     c.n_labels = mo_model_n_labels(model);
     c.text_mode = text_mode;
     c.max_bytes = (size_t)max_bytes;
-    c.input_name = input ? input : "stdin";
-    c.n_workers = (int)threads;
-    int status = MO_EXIT_OK;
-    size_t n_rejected = 0;
-    unsigned long long n_lines = 0;
-
-    c.label_key = calloc(c.n_labels, sizeof *c.label_key);
-    c.label_key_len = calloc(c.n_labels, sizeof *c.label_key_len);
-    c.threshold = calloc(c.n_labels, sizeof *c.threshold);
-    c.b.off = calloc(BATCH_LINES, sizeof *c.b.off);
-    c.b.len = calloc(BATCH_LINES, sizeof *c.b.len);
-    c.b.full_len = calloc(BATCH_LINES, sizeof *c.b.full_len);
-    c.b.line_no = calloc(BATCH_LINES, sizeof *c.b.line_no);
-    c.b.too_long = calloc(BATCH_LINES, 1);
-    c.w = calloc((size_t)c.n_workers, sizeof *c.w);
-    if (!c.label_key || !c.label_key_len || !c.threshold || !c.b.off || !c.b.len ||
-        !c.b.full_len || !c.b.line_no || !c.b.too_long || !c.w)
+    c.popt.cmd = "classify";
+    c.popt.in = in;
+    c.popt.input_name = input ? input : "stdin";
+    c.popt.max_bytes = (size_t)max_bytes;
+    c.popt.n_threads = (int)threads;
+    c.popt.skip_blank = !text_mode;
+    /* Progress only where a person watches (stderr is a terminal) or asked. */
+    c.popt.progress = progress_opt || isatty(STDERR_FILENO);
+    int status = MO_EXIT_FAILURE;
+    worker *w = calloc(threads, sizeof *w);
+    void **states = calloc(threads, sizeof *states);
+    c.label_key = calloc(c.n_labels ? c.n_labels : 1, sizeof *c.label_key);
+    c.label_key_len = calloc(c.n_labels ? c.n_labels : 1, sizeof *c.label_key_len);
+    c.threshold = calloc(c.n_labels ? c.n_labels : 1, sizeof *c.threshold);
+    if (!w || !states || !c.label_key || !c.label_key_len || !c.threshold)
         goto oom;
     for (size_t k = 0; k < c.n_labels; k++) {
         mo_out o = {0};
         const char *name = mo_model_label(model, k);
-        if (mo_out_json_string(&o, name, strlen(name)) || mo_out_str(&o, ":", 1))
+        if (mo_out_json_string(&o, name, strlen(name)) || mo_out_str(&o, ":", 1)) {
+            free(o.ptr);
             goto oom;
+        }
         c.label_key[k] = o.ptr;
         c.label_key_len[k] = o.len;
         c.threshold[k] = mo_model_threshold(model, k);
     }
-    for (int t = 0; t < c.n_workers; t++) {
-        c.w[t].index = t;
-        c.w[t].c = &c;
-        c.w[t].scores = calloc(c.n_labels ? c.n_labels : 1, sizeof(float));
-        if (!c.w[t].scores || mo_model_scratch_new(model, &c.w[t].scratch) != MO_OK)
+    for (size_t t = 0; t < threads; t++) {
+        w[t].c = &c;
+        w[t].scores = calloc(c.n_labels ? c.n_labels : 1, sizeof(float));
+        if (!w[t].scores || mo_model_scratch_new(model, &w[t].scratch) != MO_OK)
             goto oom;
+        states[t] = &w[t];
     }
-
-    pthread_barrier_init(&c.start, NULL, (unsigned)c.n_workers);
-    pthread_barrier_init(&c.done, NULL, (unsigned)c.n_workers);
-    for (int t = 1; t < c.n_workers; t++)
-        pthread_create(&c.w[t].tid, NULL, worker_main, &c.w[t]);
-
-    mo_line_reader r;
-    mo_line_reader_init(&r, in, c.max_bytes);
-    int eof = 0;
-    /* Progress only where a person watches (stderr is a terminal) or asked. */
-    int show_progress = progress_opt || isatty(STDERR_FILENO);
-    unsigned long long last_progress = 0;
-    while (!eof) {
-        c.b.n = 0;
-        c.b.text_len = 0;
-        while (c.b.n < BATCH_LINES) {
-            int got = mo_line_reader_next(&r);
-            if (got < 0) {
-                fprintf(stderr, "moderato classify: %s: read error\n", c.input_name);
-                status = MO_EXIT_FAILURE;
-                eof = 1;
-                break;
-            }
-            if (got == 0) {
-                eof = 1;
-                break;
-            }
-            n_lines++;
-            if (!text_mode && !r.too_long && only_space(r.buf, r.len))
-                continue;
-            if (batch_add(&c.b, &r)) {
-                mo_line_reader_free(&r);
-                goto oom_threads;
-            }
-        }
-        if (!c.b.n)
-            break;
-        if (c.n_workers > 1)
-            pthread_barrier_wait(&c.start);
-        run_share(&c.w[0]);
-        if (c.n_workers > 1)
-            pthread_barrier_wait(&c.done);
-        for (int t = 0; t < c.n_workers; t++) {
-            worker *w = &c.w[t];
-            if (w->out.len && fwrite(w->out.ptr, 1, w->out.len, stdout) != w->out.len) {
-                fprintf(stderr, "moderato classify: write error on stdout\n");
-                status = MO_EXIT_FAILURE;
-                eof = 1;
-            }
-            if (w->err.len)
-                fwrite(w->err.ptr, 1, w->err.len, stderr);
-            n_rejected += w->n_rejected;
-        }
-        if (show_progress && n_lines - last_progress >= 100000) {
-            last_progress = n_lines;
-            fprintf(stderr, "moderato classify: %llu lines\r", n_lines);
-        }
-    }
-    if (show_progress && last_progress)
-        fprintf(stderr, "moderato classify: %llu lines\n", n_lines);
-    mo_line_reader_free(&r);
-    if (fflush(stdout) != 0) {
-        fprintf(stderr, "moderato classify: write error on stdout\n");
-        status = MO_EXIT_FAILURE;
-    }
-    if (n_rejected) {
-        fprintf(stderr, "moderato classify: %zu of %llu records rejected\n", n_rejected, n_lines);
-        if (status == MO_EXIT_OK)
-            status = MO_EXIT_PARTIAL;
-    }
-    goto out_threads;
-
-oom_threads:
-    fprintf(stderr, "moderato classify: out of memory\n");
-    status = MO_EXIT_FAILURE;
-out_threads:
-    c.stop = 1;
-    if (c.n_workers > 1)
-        pthread_barrier_wait(&c.start);
-    for (int t = 1; t < c.n_workers; t++)
-        pthread_join(c.w[t].tid, NULL);
-    pthread_barrier_destroy(&c.start);
-    pthread_barrier_destroy(&c.done);
+    status = mo_pipe_run(&c.popt, states, process_line);
     goto out;
 oom:
     fprintf(stderr, "moderato classify: out of memory\n");
-    status = MO_EXIT_FAILURE;
 out:
-    for (int t = 0; c.w && t < c.n_workers; t++) {
-        mo_model_scratch_free(c.w[t].scratch);
-        free(c.w[t].scores);
-        free(c.w[t].out.ptr);
-        free(c.w[t].err.ptr);
+    for (size_t t = 0; w && t < threads; t++) {
+        mo_model_scratch_free(w[t].scratch);
+        free(w[t].scores);
     }
     for (size_t k = 0; c.label_key && k < c.n_labels; k++)
         free(c.label_key[k]);
     free(c.label_key);
     free(c.label_key_len);
     free(c.threshold);
-    free(c.b.text);
-    free(c.b.off);
-    free(c.b.len);
-    free(c.b.full_len);
-    free(c.b.line_no);
-    free(c.b.too_long);
-    free(c.w);
+    free(w);
+    free(states);
     mo_model_free(model);
     if (in != stdin)
         fclose(in);
