@@ -77,5 +77,6 @@ int mo_cmd_train(int argc, char **argv);
 int mo_cmd_classify(int argc, char **argv);
 int mo_cmd_eval(int argc, char **argv);
 int mo_cmd_normalize(int argc, char **argv);
+int mo_cmd_policy(int argc, char **argv);
 
 #endif /* MO_CLI_H */

@@ -17,6 +17,7 @@ static const mo_cmd commands[] = {
     {"train", mo_cmd_train, "train a text classifier from JSON Lines data"},
     {"eval", mo_cmd_eval, "measure a model on labeled JSON Lines data"},
     {"normalize", mo_cmd_normalize, "show how texts are normalized (debugging aid)"},
+    {"policy", mo_cmd_policy, "check policy files and run their tests"},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,59 @@
+#!/bin/sh
+# End-to-end tests of `moderato policy check|test`: a clean policy, errors as
+# file:line:col with a hint and exit 1, warnings, the golden disassembly
+# (tests/golden/policy/demo.disasm; regenerate with
+#   build/moderato policy check --disasm tests/golden/policy/policies/demo.yaml
+# and review the diff), the golden policy tests, a failing case, usage errors.
+set -eu
+BUILD=${BUILD:-build}
+M="$BUILD/moderato"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+G=tests/golden/policy
+
+"$M" policy --help >/dev/null || fail "policy --help"
+"$M" policy check --help >/dev/null || fail "policy check --help"
+set +e; "$M" policy frob 2>/dev/null; rc=$?; set -e
+[ $rc = 2 ] || fail "unknown subcommand should exit 2, got $rc"
+set +e; "$M" policy check --bogus x 2>/dev/null; rc=$?; set -e
+[ $rc = 2 ] || fail "unknown option should exit 2, got $rc"
+
+# A clean policy: exit 0, golden bytecode.
+"$M" policy check --disasm $G/policies/demo.yaml > "$T/disasm" || fail "check demo"
+diff -u $G/demo.disasm "$T/disasm" || fail "disassembly differs from $G/demo.disasm"
+
+# A typo: file:line:col, the source line, a hint; exit 1.
+printf 'policy: {id: t, version: "1"}\nrules:\n  - id: a\n    when: clf.hat > 0.5\n    action: label\n' > "$T/typo.yaml"
+set +e; "$M" policy check "$T/typo.yaml" 2> "$T/err"; rc=$?; set -e
+[ $rc = 1 ] || fail "typo should exit 1, got $rc"
+grep -q "typo.yaml:4:11: error: unknown field 'clf.hat'" "$T/err" || { cat "$T/err"; fail "typo location"; }
+grep -q "hint: did you mean 'clf.hate'?" "$T/err" || fail "typo hint"
+
+# Warnings: exit 0, or 1 with --werror.
+cp fuzz/corpus/policy/shadowed.yaml "$T/sh.yaml"
+"$M" policy check "$T/sh.yaml" 2> "$T/err" || fail "warnings alone should exit 0"
+grep -q "sh.yaml:9:5: warning: rule 'lbl' is shadowed by rule 'rm'" "$T/err" || { cat "$T/err"; fail "shadow warning"; }
+grep -q "sh.yaml:14:11: warning: rule 'never' is unreachable" "$T/err" || { cat "$T/err"; fail "unreachable warning"; }
+set +e; "$M" policy check --werror "$T/sh.yaml" 2>/dev/null; rc=$?; set -e
+[ $rc = 1 ] || fail "--werror should exit 1, got $rc"
+
+# Golden policy tests pass.
+"$M" policy test $G/cases > "$T/out" || { cat "$T/out"; fail "golden policy tests"; }
+grep -q "10 passed, 0 failed" "$T/out" || fail "policy test summary"
+
+# A failing case: exit 1, named with file:line and what differed.
+mkdir "$T/cases"
+cp $G/policies/demo.yaml "$T/demo.yaml"
+cat > "$T/cases/bad.yaml" <<'Y'
+policy: ../demo.yaml
+cases:
+  - name: wrong expectation
+    signals: {clf.hate: 0.65}
+    expect: {action: remove, rules: [hate-remove]}
+Y
+set +e; "$M" policy test "$T/cases" > "$T/out"; rc=$?; set -e
+[ $rc = 1 ] || fail "failing case should exit 1, got $rc"
+grep -q "FAIL .*bad.yaml:3: wrong expectation: action: want remove, got label" "$T/out" || { cat "$T/out"; fail "failure line"; }
+grep -q "rule 'hate-label' fired unexpectedly" "$T/out" || fail "unexpected rule"
+echo ok
