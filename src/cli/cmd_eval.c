@@ -936,7 +936,7 @@ static int parse_args(int argc, char **argv, options *o)
                 return -1;
             o->resamples = (unsigned)x, o->resamples_set = 1, i++;
         } else if (!strcmp(a, "--seed") && v) {
-            if (!mo_cli_parse_u64("eval", a, v, 0, UINT64_MAX, &x))
+            if (!mo_cli_parse_u64("eval", a, v, 0, INT64_MAX, &x))
                 return -1;
             o->seed = x, i++;
         } else if (!strcmp(a, "--compare") && v && v2) {

@@ -4,7 +4,7 @@
  * the model layer's metrics (ties included), and integer weights must equal
  * duplicating items. Then the public bootstrap: determinism by seed, intervals
  * that contain the estimate, degenerate inputs (one class, all unknown, empty)
- * and the paired difference.
+ * the paired difference, and allocation failure at every step.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -149,6 +149,34 @@ static void test_bootstrap_paired(void **state)
     assert_int_equal(mo__eval_bootstrap(yp, 1, N, &a, &b, 300, 9, ca, NULL, NULL), MO_EINVAL);
 }
 
+/* Allocation failure at every step: MO_ENOMEM, nothing leaked. */
+static void test_bootstrap_oom(void **state)
+{
+    (void)state;
+    static float s[N], s2[N];
+    static int8_t y[N];
+    make_data(s, y, N, 13);
+    make_data(s2, y, N, 13);
+    const int8_t *yp[2] = {y, y};
+    const float *sp[2] = {s, s2};
+    float th[2] = {0.5f, 0.4f};
+    mo_eval_system a = {sp, th};
+    mo_eval_ci ca[2 * MO_EVAL_N_METRICS], cd[2 * MO_EVAL_N_METRICS];
+    size_t before = mo_memory_used();
+    int ok = 0;
+    for (uint64_t n = 1; n < 20; n++) {
+        mo__alloc_fail_after(n);
+        int rc = mo__eval_bootstrap(yp, 2, N, &a, &a, 20, 1, ca, NULL, cd);
+        mo__alloc_fail_after(0);
+        if (rc == MO_OK)
+            ok = 1;
+        else
+            assert_int_equal(rc, MO_ENOMEM);
+        assert_int_equal(mo_memory_used(), before);
+    }
+    assert_true(ok);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -156,6 +184,7 @@ int main(void)
         cmocka_unit_test(test_bootstrap_basic),
         cmocka_unit_test(test_bootstrap_degenerate),
         cmocka_unit_test(test_bootstrap_paired),
+        cmocka_unit_test(test_bootstrap_oom),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,7 +2,8 @@
  * test_fairness.c -- unit tests for src/eval/fairness.c, sweep.c and gate.c:
  * subgroup / BPSN / BNSP AUC, power means and the Jigsaw final score against
  * hand-computed values (empty and one-class subgroups give NAN), the fixed
- * threshold sweep, and regression gates over small eval documents.
+ * threshold sweep, regression gates over small eval documents, and
+ * allocation failure.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -210,12 +211,43 @@ static void test_gate(void **state)
     json_decref(now);
 }
 
+/* Allocation failure at every step: MO_ENOMEM, nothing leaked. */
+static void test_oom(void **state)
+{
+    (void)state;
+    uint8_t mem[8] = {1, 1, 1, 1, 0, 0, 0, 0};
+    mo_eval_subgroup g;
+    mo_eval_fairness f;
+    json_t *doc = J("{\"groups\":{\"all\":{\"labels\":{\"a\":{\"f1\":0.5},\"b\":{\"f1\":0.4}}}}}");
+    json_t *gates = J("{\"gates\":[{\"metric\":\"f1\",\"max_drop\":0}]}");
+    size_t before = mo_memory_used();
+    for (uint64_t n = 1; n < 6; n++) {
+        mo__alloc_fail_after(n);
+        int rc = mo__eval_fairness(S, Y, 8, 0.5f, mem, 1, &g, &f);
+        mo__alloc_fail_after(0);
+        assert_true(rc == MO_OK || rc == MO_ENOMEM);
+        assert_int_equal(mo_memory_used(), before);
+        mo_eval_gate_row *rows = NULL;
+        size_t nr, nf;
+        mo__alloc_fail_after(n);
+        rc = mo__eval_gate_check(gates, doc, doc, &rows, &nr, &nf, NULL);
+        mo__alloc_fail_after(0);
+        if (rc == MO_OK)
+            mo__free(rows);
+        else
+            assert_int_equal(rc, MO_ENOMEM);
+        assert_int_equal(mo_memory_used(), before);
+    }
+    json_decref(doc);
+    json_decref(gates);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_power_mean),    cmocka_unit_test(test_fairness_hand),
         cmocka_unit_test(test_fairness_edges), cmocka_unit_test(test_sweep),
-        cmocka_unit_test(test_gate),
+        cmocka_unit_test(test_gate),          cmocka_unit_test(test_oom),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
