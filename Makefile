@@ -130,6 +130,10 @@ install: all
 	install -m 644 include/moderato.h $(DESTDIR)$(PREFIX)/include/
 	sed 's|^prefix=.*|prefix=$(PREFIX)|' $(BUILD)/moderato.pc > $(DESTDIR)$(PREFIX)/lib/pkgconfig/moderato.pc
 	install -m 644 models/default.momd $(DESTDIR)$(PREFIX)/share/moderato/
+	install -d $(DESTDIR)$(PREFIX)/share/moderato/lexicons $(DESTDIR)$(PREFIX)/share/moderato/policies
+	install -m 644 lexicons/*.txt $(DESTDIR)$(PREFIX)/share/moderato/lexicons/
+	install -m 644 policies/*.yaml $(DESTDIR)$(PREFIX)/share/moderato/policies/
+	printf '{\n  "model": "default.momd",\n  "lexicons": "lexicons",\n  "policy": "policies/default.yaml"\n}\n' > $(DESTDIR)$(PREFIX)/share/moderato/default.json
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -239,6 +239,42 @@ MO_API int mo_train_files(const char *train_path, const char *dev_path, const ch
                           const mo_train_options *opt, const char *out_path,
                           mo_train_progress_fn progress, void *user, mo_diag *diag);
 
+
+/* ==== Engine: the moderation pipeline ==== */
+
+typedef struct mo_engine mo_engine;
+typedef struct mo_scratch mo_scratch;
+
+/**
+ * Opens an engine from a configuration file (JSON, docs/ENGINE.md) naming the
+ * model, the lexicon directory and the policy file; relative paths are
+ * resolved against the configuration file's folder. Everything is loaded and
+ * validated up front. The engine is immutable and shared by all threads.
+ * @return MO_OK, MO_EIO, MO_EPARSE (config or policy; diag names file, line,
+ * field), MO_EFORMAT (model), MO_ENOMEM. Free with mo_engine_free.
+ */
+MO_API int mo_engine_open(const char *config_path, mo_engine **out, mo_diag *diag);
+MO_API void mo_engine_free(mo_engine *engine);
+/** The configuration version hashed into every decision (16 hex digits);
+ * borrowed until mo_engine_free. */
+MO_API const char *mo_engine_version(const mo_engine *engine);
+
+/** Per-thread working memory for mo_moderate. Not thread-safe. */
+MO_API int mo_scratch_new(const mo_engine *engine, mo_scratch **out);
+MO_API void mo_scratch_free(mo_scratch *scratch);
+
+/**
+ * Moderates one item (a JSON object: "id" and "text" or "transcript", plus
+ * optional "type", "surface", "region", "lang", "author", "recipient"; other
+ * fields are ignored). On MO_OK *decision_json (NUL-terminated, *decision_len
+ * bytes, no newline) is the decision, borrowed from the scratch until its next
+ * use. @return MO_OK, MO_EPARSE (malformed item; diag names the field),
+ * MO_ELIMIT (text over the configured limit), MO_ENOMEM.
+ */
+MO_API int mo_moderate(const mo_engine *engine, mo_scratch *scratch, const char *item_json,
+                       size_t item_len, const char **decision_json, size_t *decision_len,
+                       mo_diag *diag);
+
 #ifdef __cplusplus
 }
 #endif

@@ -71,12 +71,16 @@ bool mo_cli_parse_float(const char *cmd, const char *opt, const char *val, doubl
 /* Default shipped model path: $MODERATO_MODEL, else models/default.momd next to
  * the executable's repository, else the installed share path. */
 const char *mo_cli_default_model(void);
+/* A shipped file: $env_var if set, else <repo>/<rel> beside the build
+ * directory, else <prefix>/share/moderato/<basename of rel>, else rel. */
+const char *mo_cli_default_path(const char *env_var, const char *rel);
 
 /* Subcommands. */
 int mo_cmd_train(int argc, char **argv);
 int mo_cmd_classify(int argc, char **argv);
 int mo_cmd_eval(int argc, char **argv);
 int mo_cmd_normalize(int argc, char **argv);
+int mo_cmd_moderate(int argc, char **argv);
 int mo_cmd_policy(int argc, char **argv);
 
 #endif /* MO_CLI_H */

@@ -5,6 +5,7 @@
  * (--disasm); run YAML policy test files. A thin layer over src/policy/.
  */
 #include "cli.h"
+#include "engine/engine.h"
 #include "policy/policy.h"
 
 #include <dirent.h>
@@ -14,9 +15,12 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: moderato policy check [--disasm] [--werror] FILE...\n"
-               "       moderato policy test PATH...\n\n"
-               "check  compile each policy file against the default signal schema; print errors\n"
+    fprintf(f, "usage: moderato policy [--config PATH] check [--disasm] [--werror] FILE...\n"
+               "       moderato policy [--config PATH] test PATH...\n\n"
+               "--config PATH  check against the signals of this engine configuration (its\n"
+               "       model's labels and its lexicons); without it, the built-in schema of\n"
+               "       docs/POLICY.md (the shipped configuration's signals)\n"
+               "check  compile each policy file against the signal schema; print errors\n"
                "       and warnings (unreachable and shadowed rules) as file:line:col: message.\n"
                "       --disasm   also print each rule's bytecode\n"
                "       --werror   exit 1 on warnings too\n"
@@ -75,6 +79,11 @@ static void print_located(const char *kind, const char *file, uint64_t line, uin
         fprintf(stderr, "  hint: %s\n", hint + 2);
 }
 
+/* The schema policies are checked against: the built-in table, or the one
+ * an engine configuration produces (--config), set once in mo_cmd_policy. */
+static const mo_field_def *g_fields;
+static size_t g_n_fields;
+
 static int cmd_check(int argc, char **argv)
 {
     int disasm = 0, werror = 0, n_files = 0, bad = 0;
@@ -91,8 +100,8 @@ static int cmd_check(int argc, char **argv)
             return MO_EXIT_USAGE;
         }
     }
-    size_t n_fields;
-    const mo_field_def *fields = mo__policy_default_schema(&n_fields);
+    size_t n_fields = g_n_fields;
+    const mo_field_def *fields = g_fields;
     for (int i = 1; i < argc; i++) {
         if (argv[i][0] == '-' && argv[i][1])
             continue;
@@ -167,8 +176,8 @@ static int cmp_str(const void *a, const void *b)
 /* Runs one test file; adds to the totals; returns 0 or 1 (file error). */
 static int run_test_file(const char *path, int quiet, size_t *pass, size_t *fail)
 {
-    size_t fields_n, np = 0, nf = 0;
-    const mo_field_def *fields = mo__policy_default_schema(&fields_n);
+    size_t fields_n = g_n_fields, np = 0, nf = 0;
+    const mo_field_def *fields = g_fields;
     test_state s = {path, quiet};
     mo_diag d;
     int rc = mo__policy_test_file(path, fields, fields_n, report_case, &s, &np, &nf, &d);
@@ -265,10 +274,32 @@ int mo_cmd_policy(int argc, char **argv)
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? MO_EXIT_USAGE : MO_EXIT_OK;
     }
-    if (!strcmp(argv[1], "check"))
-        return cmd_check(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "test"))
-        return cmd_test(argc - 1, argv + 1);
-    fprintf(stderr, "moderato policy: unknown subcommand '%s' (check, test)\n", argv[1]);
-    return MO_EXIT_USAGE;
+    mo_field_def *owned = NULL;
+    g_fields = mo__policy_default_schema(&g_n_fields);
+    if (!strcmp(argv[1], "--config")) {
+        if (argc < 4) {
+            usage(stderr);
+            return MO_EXIT_USAGE;
+        }
+        mo_diag d;
+        int rc = mo__engine_schema(argv[2], &owned, &g_n_fields, &d);
+        if (rc != MO_OK) {
+            mo_cli_print_diag("policy", rc, &d);
+            return MO_EXIT_FAILURE;
+        }
+        g_fields = owned;
+        argc -= 2;
+        argv += 2;
+    }
+    int status;
+    if (!strcmp(argv[1], "check")) {
+        status = cmd_check(argc - 1, argv + 1);
+    } else if (!strcmp(argv[1], "test")) {
+        status = cmd_test(argc - 1, argv + 1);
+    } else {
+        fprintf(stderr, "moderato policy: unknown subcommand '%s' (check, test)\n", argv[1]);
+        status = MO_EXIT_USAGE;
+    }
+    mo__engine_schema_free(owned, owned ? g_n_fields : 0);
+    return status;
 }

@@ -282,13 +282,14 @@ bool mo_cli_parse_float(const char *cmd, const char *opt, const char *val, doubl
     return true;
 }
 
-const char *mo_cli_default_model(void)
+const char *mo_cli_default_path(const char *env_var, const char *rel)
 {
     static char path[PATH_MAX];
-    const char *env = getenv("MODERATO_MODEL");
+    const char *env = getenv(env_var);
     if (env && *env)
         return env;
-    /* <dir of executable>/../models/default.momd (a source checkout's build/). */
+    /* <dir of executable>/../<rel> (a source checkout's build/), then the
+     * installed <prefix>/share/moderato/<basename>. */
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {
@@ -296,13 +297,20 @@ const char *mo_cli_default_model(void)
         char *slash = strrchr(exe, '/');
         if (slash) {
             *slash = '\0';
-            snprintf(path, sizeof path, "%.3800s/../models/default.momd", exe);
+            snprintf(path, sizeof path, "%.3000s/../%.1000s", exe, rel);
             if (access(path, R_OK) == 0)
                 return path;
-            snprintf(path, sizeof path, "%.3800s/../share/moderato/default.momd", exe);
+            const char *base = strrchr(rel, '/');
+            snprintf(path, sizeof path, "%.3000s/../share/moderato/%.1000s", exe,
+                     base ? base + 1 : rel);
             if (access(path, R_OK) == 0)
                 return path;
         }
     }
-    return "models/default.momd";
+    return rel;
+}
+
+const char *mo_cli_default_model(void)
+{
+    return mo_cli_default_path("MODERATO_MODEL", "models/default.momd");
 }

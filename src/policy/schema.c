@@ -22,7 +22,8 @@ static const mo_field_def default_schema[] = {
     {"lex.sexual", MO_FIELD_NUMBER},
     {"lex.self_harm", MO_FIELD_NUMBER},
     {"lex.drugs", MO_FIELD_NUMBER},
-    {"lex.severity", MO_FIELD_NUMBER},
+    {"lex.slur.max_severity", MO_FIELD_NUMBER},
+    {"lex.profanity.max_severity", MO_FIELD_NUMBER},
     /* PII: counts of matches. */
     {"pii.email", MO_FIELD_NUMBER},
     {"pii.phone", MO_FIELD_NUMBER},
@@ -33,10 +34,9 @@ static const mo_field_def default_schema[] = {
     {"url.count", MO_FIELD_NUMBER},
     {"url.blocklisted", MO_FIELD_NUMBER},
     {"url.shortener", MO_FIELD_NUMBER},
-    {"url.obfuscated", MO_FIELD_NUMBER},
     /* Spam: counts and ratios in [0, 1]. */
     {"spam.invite", MO_FIELD_NUMBER},
-    {"spam.wallet", MO_FIELD_NUMBER},
+    {"spam.crypto_wallet", MO_FIELD_NUMBER},
     {"spam.repetition", MO_FIELD_NUMBER},
     {"spam.caps_ratio", MO_FIELD_NUMBER},
     {"spam.emoji_ratio", MO_FIELD_NUMBER},

@@ -1,0 +1,701 @@
+/*
+ * engine.c -- the moderation pipeline (mo_engine_open, mo_moderate): one
+ * item's text is scored by the classifier, scanned by the detectors over the
+ * same normalization, turned into field values for the policy, evaluated, and
+ * written as a decision with reasons, evidence spans and versions. The engine
+ * is loaded and validated once and then only read, so threads share it; each
+ * thread brings a mo_scratch. May use every lower layer (base, text, model,
+ * detect, policy).
+ */
+#include "engine/engine.h"
+#include "detect/detect.h"
+#include "text/text.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <xxhash.h>
+
+/* Where a schema field's value comes from. */
+typedef enum field_src {
+    SRC_CLF,            /* classifier label index */
+    SRC_DET,            /* detector signal index */
+    SRC_ITEM_TYPE,      /* item "type" */
+    SRC_ITEM_SURFACE,   /* item "surface" */
+    SRC_ITEM_REGION,    /* item "region" */
+    SRC_ITEM_LANG,      /* item "lang" */
+    SRC_TO_MINOR,       /* recipient is a minor */
+    SRC_AUTHOR_ACCOUNT, /* author.account_type */
+    SRC_AUTHOR_AGE,     /* author.age */
+    SRC_AUTHOR_MINOR,   /* author is a minor */
+} field_src;
+
+typedef struct field_map {
+    field_src src;
+    size_t index; /* label or signal index for SRC_CLF / SRC_DET */
+} field_map;
+
+struct mo_engine {
+    mo_model *model;          /* owned */
+    mo_detect_config *detect; /* owned */
+    mo_policy *policy;        /* owned */
+    size_t n_labels;          /* classifier labels */
+    size_t n_signals;         /* detector signals */
+    mo_field_def *fields;     /* (n_fields) the policy schema; names owned */
+    field_map *map;           /* (n_fields) */
+    size_t n_fields;
+    size_t max_text_bytes;    /* longest text accepted */
+    char version[17];         /* xxh64 of config + model + lexicons + policy, hex */
+    char model_version[17];   /* xxh64 of the model metadata, hex */
+};
+
+struct mo_scratch {
+    const mo_engine *engine;
+    mo_model_scratch *ms;     /* classifier scratch */
+    mo_detect_scratch *ds;    /* detector scratch */
+    float *scores;            /* (n_labels) */
+    double *signals;          /* (n_signals) */
+    mo_field_value *values;   /* (n_fields) */
+    mo_buf text;              /* joined transcript text */
+    mo_buf out;               /* the decision JSON */
+};
+
+static void hex64(char out[17], uint64_t h)
+{
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+/* ==== Loading ==== */
+
+static char *read_file(const char *path, size_t *len, mo_diag *diag, int *rc)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        *rc = mo__diag_set(diag, MO_EIO, path, 0, NULL, "%s: cannot open: %s", path,
+                           strerror(errno));
+        return NULL;
+    }
+    mo_buf b = {0};
+    char tmp[65536];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+        if (mo__buf_append(&b, tmp, n) != MO_OK) {
+            fclose(f);
+            mo__buf_free(&b);
+            *rc = MO_ENOMEM;
+            return NULL;
+        }
+    int err = ferror(f);
+    fclose(f);
+    if (err) {
+        mo__buf_free(&b);
+        *rc = mo__diag_set(diag, MO_EIO, path, 0, NULL, "%s: read error", path);
+        return NULL;
+    }
+    if (!b.ptr && mo__buf_reserve(&b, 0) != MO_OK) {
+        *rc = MO_ENOMEM;
+        return NULL;
+    }
+    *len = b.len;
+    return b.ptr;
+}
+
+/* Resolves `rel` against the folder of `base_file` into out (out_cap bytes). */
+static void resolve_path(const char *base_file, const char *rel, char *out, size_t out_cap)
+{
+    const char *slash = strrchr(base_file, '/');
+    if (rel[0] == '/' || !slash)
+        snprintf(out, out_cap, "%s", rel);
+    else
+        snprintf(out, out_cap, "%.*s/%s", (int)(slash - base_file), base_file, rel);
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Feeds every regular file of a folder (sorted by name, name and bytes) into
+ * the hash, so an edited lexicon changes the engine version. */
+static int hash_dir(XXH64_state_t *h, const char *dir, mo_diag *diag)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return mo__diag_set(diag, MO_EIO, dir, 0, "lexicons", "%s: cannot open folder: %s", dir,
+                            strerror(errno));
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int rc = MO_OK;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            char **nn = mo__realloc(names, cap * sizeof *nn);
+            if (!nn) {
+                rc = MO_ENOMEM;
+                goto out;
+            }
+            names = nn;
+        }
+        if (!(names[n] = mo__strndup(e->d_name, strlen(e->d_name)))) {
+            rc = MO_ENOMEM;
+            goto out;
+        }
+        n++;
+    }
+    qsort(names, n, sizeof *names, cmp_cstr);
+    for (size_t i = 0; i < n && rc == MO_OK; i++) {
+        char path[8192];
+        int pn = snprintf(path, sizeof path, "%.4000s/%.4000s", dir, names[i]);
+        if (pn < 0 || (size_t)pn >= sizeof path)
+            continue;
+        size_t len;
+        int frc = MO_OK;
+        char *bytes = read_file(path, &len, NULL, &frc);
+        if (!bytes)
+            continue; /* a sub-folder or unreadable entry; the detectors report real problems */
+        XXH64_update(h, names[i], strlen(names[i]) + 1);
+        XXH64_update(h, bytes, len);
+        mo__free(bytes);
+    }
+out:
+    for (size_t i = 0; i < n; i++)
+        mo__free(names[i]);
+    mo__free(names);
+    closedir(d);
+    return rc;
+}
+
+static const struct {
+    const char *name;
+    mo_field_type type;
+    field_src src;
+} context_fields[] = {
+    {"item.type", MO_FIELD_STRING, SRC_ITEM_TYPE},
+    {"item.surface", MO_FIELD_STRING, SRC_ITEM_SURFACE},
+    {"item.region", MO_FIELD_STRING, SRC_ITEM_REGION},
+    {"item.lang", MO_FIELD_STRING, SRC_ITEM_LANG},
+    {"item.to_minor", MO_FIELD_BOOL, SRC_TO_MINOR},
+    {"author.account_type", MO_FIELD_STRING, SRC_AUTHOR_ACCOUNT},
+    {"author.age", MO_FIELD_NUMBER, SRC_AUTHOR_AGE},
+    {"author.is_minor", MO_FIELD_BOOL, SRC_AUTHOR_MINOR},
+};
+#define N_CONTEXT (sizeof context_fields / sizeof context_fields[0])
+
+/* Builds the policy schema from what this engine really produces. */
+static int build_schema(mo_engine *e)
+{
+    e->n_fields = e->n_labels + e->n_signals + N_CONTEXT;
+    e->fields = mo__calloc(e->n_fields, sizeof *e->fields);
+    e->map = mo__calloc(e->n_fields, sizeof *e->map);
+    if (!e->fields || !e->map)
+        return MO_ENOMEM;
+    size_t f = 0;
+    for (size_t k = 0; k < e->n_labels; k++, f++) {
+        const char *label = mo_model_label(e->model, k);
+        size_t n = strlen(label) + 5;
+        char *name = mo__malloc(n);
+        if (!name)
+            return MO_ENOMEM;
+        snprintf(name, n, "clf.%s", label);
+        e->fields[f] = (mo_field_def){name, MO_FIELD_NUMBER};
+        e->map[f] = (field_map){SRC_CLF, k};
+    }
+    for (size_t j = 0; j < e->n_signals; j++, f++) {
+        const char *sig = mo__detect_signal_name(e->detect, j);
+        char *name = mo__strndup(sig, strlen(sig));
+        if (!name)
+            return MO_ENOMEM;
+        e->fields[f] = (mo_field_def){name, MO_FIELD_NUMBER};
+        e->map[f] = (field_map){SRC_DET, j};
+    }
+    for (size_t c = 0; c < N_CONTEXT; c++, f++) {
+        char *name = mo__strndup(context_fields[c].name, strlen(context_fields[c].name));
+        if (!name)
+            return MO_ENOMEM;
+        e->fields[f] = (mo_field_def){name, context_fields[c].type};
+        e->map[f] = (field_map){context_fields[c].src, 0};
+    }
+    return MO_OK;
+}
+
+static const char *const config_keys[] = {"model", "lexicons", "policy", "max_text_bytes"};
+
+/* Loads the configuration, model and detectors, builds the schema and, when
+ * with_policy, compiles the policy and computes the version. */
+static int engine_load(const char *config_path, int with_policy, mo_engine **out, mo_diag *diag)
+{
+    if (!out)
+        return MO_EINVAL;
+    *out = NULL;
+    if (!config_path)
+        return mo__diag_set(diag, MO_EINVAL, NULL, 0, NULL, "no configuration file given");
+    mo__diag_clear(diag);
+    int rc = MO_OK;
+    size_t cfg_len = 0;
+    char *cfg = read_file(config_path, &cfg_len, diag, &rc);
+    if (!cfg)
+        return rc;
+    json_t *root = NULL;
+    mo_engine *e = mo__calloc(1, sizeof *e);
+    if (!e) {
+        rc = MO_ENOMEM;
+        goto fail;
+    }
+    json_error_t jerr;
+    root = json_loadb(cfg, cfg_len, 0, &jerr);
+    if (!root || !json_is_object(root)) {
+        rc = mo__diag_set(diag, MO_EPARSE, config_path, root ? 1 : (uint64_t)jerr.line, NULL,
+                          "%s:%d:%d: %s", config_path, root ? 1 : jerr.line,
+                          root ? 1 : jerr.column,
+                          root ? "the configuration must be a JSON object" : jerr.text);
+        goto fail;
+    }
+    const char *key;
+    json_t *val;
+    json_object_foreach(root, key, val)
+    {
+        size_t n_keys = sizeof config_keys / sizeof config_keys[0], i = 0;
+        while (i < n_keys && strcmp(key, config_keys[i]))
+            i++;
+        if (i == n_keys) {
+            const char *near = mo__policy_nearest(key, config_keys, n_keys);
+            rc = mo__diag_set(diag, MO_EPARSE, config_path, 0, key,
+                              "%s: unknown key '%s'%s%s%s", config_path, key,
+                              near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+            goto fail;
+        }
+    }
+    const char *need[] = {"model", "lexicons", "policy"};
+    char paths[3][4096];
+    for (size_t i = 0; i < 3; i++) {
+        json_t *v = json_object_get(root, need[i]);
+        if (!json_is_string(v)) {
+            rc = mo__diag_set(diag, MO_EPARSE, config_path, 0, need[i],
+                              "%s: '%s' is %s; it must be a path string", config_path, need[i],
+                              v ? "not a string" : "missing");
+            goto fail;
+        }
+        resolve_path(config_path, json_string_value(v), paths[i], sizeof paths[i]);
+    }
+    e->max_text_bytes = (size_t)1 << 20;
+    json_t *mx = json_object_get(root, "max_text_bytes");
+    if (mx) {
+        if (!json_is_integer(mx) || json_integer_value(mx) < 1 ||
+            json_integer_value(mx) > (json_int_t)MO_TEXT_MAX_BYTES) {
+            rc = mo__diag_set(diag, MO_EPARSE, config_path, 0, "max_text_bytes",
+                              "%s: 'max_text_bytes' must be an integer in [1, %zu]", config_path,
+                              (size_t)MO_TEXT_MAX_BYTES);
+            goto fail;
+        }
+        e->max_text_bytes = (size_t)json_integer_value(mx);
+    }
+
+    if ((rc = mo_model_load(paths[0], &e->model, diag)) != MO_OK)
+        goto fail;
+    if ((rc = mo__detect_config_load(paths[1], &e->detect, diag)) != MO_OK)
+        goto fail;
+    e->n_labels = mo_model_n_labels(e->model);
+    e->n_signals = mo__detect_n_signals(e->detect);
+    if ((rc = build_schema(e)) != MO_OK)
+        goto fail;
+    if (!with_policy)
+        goto done;
+    if ((rc = mo__policy_load(paths[2], e->fields, e->n_fields, &e->policy, diag)) != MO_OK)
+        goto fail;
+
+    /* The version covers everything a decision depends on. */
+    const char *meta = mo_model_meta_json(e->model);
+    hex64(e->model_version, XXH64(meta, strlen(meta), 0));
+    XXH64_state_t *h = XXH64_createState();
+    if (!h) {
+        rc = MO_ENOMEM;
+        goto fail;
+    }
+    XXH64_reset(h, 0);
+    XXH64_update(h, cfg, cfg_len);
+    XXH64_update(h, meta, strlen(meta));
+    const char *pv = mo__policy_version(e->policy);
+    XXH64_update(h, pv, strlen(pv));
+    rc = hash_dir(h, paths[1], diag);
+    hex64(e->version, XXH64_digest(h));
+    XXH64_freeState(h);
+    if (rc != MO_OK)
+        goto fail;
+done:
+    json_decref(root);
+    mo__free(cfg);
+    *out = e;
+    return MO_OK;
+fail:
+    json_decref(root);
+    mo__free(cfg);
+    mo_engine_free(e);
+    return rc;
+}
+
+int mo_engine_open(const char *config_path, mo_engine **out, mo_diag *diag)
+{
+    return engine_load(config_path, 1, out, diag);
+}
+
+int mo__engine_schema(const char *config_path, mo_field_def **fields, size_t *n_fields,
+                      mo_diag *diag)
+{
+    if (!fields || !n_fields)
+        return MO_EINVAL;
+    *fields = NULL;
+    *n_fields = 0;
+    mo_engine *e;
+    int rc = engine_load(config_path, 0, &e, diag);
+    if (rc != MO_OK)
+        return rc;
+    *fields = e->fields;
+    *n_fields = e->n_fields;
+    e->fields = NULL; /* now the caller's */
+    mo_engine_free(e);
+    return MO_OK;
+}
+
+void mo__engine_schema_free(mo_field_def *fields, size_t n_fields)
+{
+    for (size_t f = 0; fields && f < n_fields; f++)
+        mo__free((char *)fields[f].name);
+    mo__free(fields);
+}
+
+void mo_engine_free(mo_engine *e)
+{
+    if (!e)
+        return;
+    mo__policy_free(e->policy);
+    mo__detect_config_free(e->detect);
+    mo_model_free(e->model);
+    for (size_t f = 0; e->fields && f < e->n_fields; f++)
+        mo__free((char *)e->fields[f].name);
+    mo__free(e->fields);
+    mo__free(e->map);
+    mo__free(e);
+}
+
+const char *mo_engine_version(const mo_engine *e)
+{
+    return e ? e->version : "";
+}
+
+/* ==== Scratch ==== */
+
+int mo_scratch_new(const mo_engine *e, mo_scratch **out)
+{
+    if (!out)
+        return MO_EINVAL;
+    *out = NULL;
+    if (!e)
+        return MO_EINVAL;
+    int rc = MO_ENOMEM;
+    mo_scratch *s = mo__calloc(1, sizeof *s);
+    if (!s)
+        return MO_ENOMEM;
+    s->engine = e;
+    s->scores = mo__calloc(e->n_labels ? e->n_labels : 1, sizeof *s->scores);
+    s->signals = mo__calloc(e->n_signals ? e->n_signals : 1, sizeof *s->signals);
+    s->values = mo__calloc(e->n_fields ? e->n_fields : 1, sizeof *s->values);
+    if (!s->scores || !s->signals || !s->values)
+        goto fail;
+    if ((rc = mo_model_scratch_new(e->model, &s->ms)) != MO_OK)
+        goto fail;
+    if ((rc = mo__detect_scratch_new(e->detect, &s->ds)) != MO_OK)
+        goto fail;
+    *out = s;
+    return MO_OK;
+fail:
+    mo_scratch_free(s);
+    return rc;
+}
+
+void mo_scratch_free(mo_scratch *s)
+{
+    if (!s)
+        return;
+    mo_model_scratch_free(s->ms);
+    mo__detect_scratch_free(s->ds);
+    mo__free(s->scores);
+    mo__free(s->signals);
+    mo__free(s->values);
+    mo__buf_free(&s->text);
+    mo__buf_free(&s->out);
+    mo__free(s);
+}
+
+/* ==== Moderating one item ==== */
+
+static void set_str(mo_field_value *v, json_t *j)
+{
+    if (json_is_string(j)) {
+        v->str = json_string_value(j);
+        v->str_len = json_string_length(j);
+        v->present = 1;
+    }
+}
+
+static void set_num(mo_field_value *v, json_t *j)
+{
+    if (json_is_number(j)) {
+        v->num = json_number_value(j);
+        v->present = 1;
+    }
+}
+
+/* A person is a minor when "is_minor" is true, or "age" is under 18, or
+ * "account_type" is "minor"; unknown when none of them is given. */
+static void set_minor(mo_field_value *v, json_t *person)
+{
+    json_t *m = json_object_get(person, "is_minor");
+    json_t *age = json_object_get(person, "age");
+    json_t *type = json_object_get(person, "account_type");
+    if (json_is_boolean(m)) {
+        v->num = json_is_true(m);
+        v->present = 1;
+    } else if (json_is_number(age)) {
+        v->num = json_number_value(age) < 18;
+        v->present = 1;
+    } else if (json_is_string(type)) {
+        v->num = !strcmp(json_string_value(type), "minor");
+        v->present = 1;
+    }
+}
+
+static double round4(double x)
+{
+    return round(x * 1e4) / 1e4;
+}
+
+int mo_moderate(const mo_engine *e, mo_scratch *s, const char *item_json, size_t item_len,
+                const char **decision_json, size_t *decision_len, mo_diag *diag)
+{
+    if (decision_json)
+        *decision_json = NULL;
+    if (decision_len)
+        *decision_len = 0;
+    if (!e || !s || s->engine != e || !item_json || !decision_json)
+        return MO_EINVAL;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = MO_OK;
+    json_t *dec = NULL;
+    json_error_t jerr;
+    json_t *item = json_loadb(item_json, item_len, 0, &jerr);
+    if (!item)
+        return mo__diag_set(diag, MO_EPARSE, NULL, 0, NULL, "malformed JSON at column %d: %s",
+                            jerr.column, jerr.text);
+    if (!json_is_object(item)) {
+        rc = mo__diag_set(diag, MO_EPARSE, NULL, 0, NULL, "item is not a JSON object");
+        goto out;
+    }
+    json_t *id = json_object_get(item, "id");
+    if (!json_is_string(id) && !json_is_integer(id)) {
+        rc = mo__diag_set(diag, MO_EPARSE, NULL, 0, "id", "%s",
+                          id ? "must be a string or an integer" : "missing");
+        goto out;
+    }
+    /* The text: "text", or the transcript segments joined by newlines. */
+    const char *text;
+    size_t len;
+    json_t *jt = json_object_get(item, "text");
+    json_t *tr = json_object_get(item, "transcript");
+    if (json_is_string(jt)) {
+        text = json_string_value(jt);
+        len = json_string_length(jt);
+    } else if (jt) {
+        rc = mo__diag_set(diag, MO_EPARSE, NULL, 0, "text", "not a string");
+        goto out;
+    } else if (json_is_array(tr)) {
+        s->text.len = 0;
+        size_t i;
+        json_t *seg;
+        json_array_foreach(tr, i, seg)
+        {
+            json_t *st = json_object_get(seg, "text");
+            if (!json_is_string(st)) {
+                rc = mo__diag_set(diag, MO_EPARSE, NULL, 0, "transcript",
+                                  "segment %zu has no string \"text\"", i);
+                goto out;
+            }
+            if ((i && mo__buf_append(&s->text, "\n", 1)) ||
+                mo__buf_append(&s->text, json_string_value(st), json_string_length(st))) {
+                rc = MO_ENOMEM;
+                goto out;
+            }
+        }
+        text = s->text.ptr ? s->text.ptr : "";
+        len = s->text.len;
+    } else {
+        rc = mo__diag_set(diag, MO_EPARSE, NULL, 0, "text",
+                          "missing (an item needs \"text\" or \"transcript\")");
+        goto out;
+    }
+    if (len > e->max_text_bytes) {
+        rc = mo__diag_set(diag, MO_ELIMIT, NULL, 0, "text",
+                          "text is %zu bytes, over the configured limit of %zu", len,
+                          e->max_text_bytes);
+        goto out;
+    }
+
+    /* Detectors: the classifier's normalization is reused by the others. */
+    const mo_norm_view *view;
+    if ((rc = mo_model_predict(e->model, s->ms, text, len, s->scores, &view)) != MO_OK)
+        goto out;
+    const mo_evidence *ev;
+    size_t n_ev;
+    if ((rc = mo__detect_run(e->detect, s->ds, text, len, view, s->signals, &ev, &n_ev)) !=
+        MO_OK)
+        goto out;
+
+    /* Field values for the policy. */
+    json_t *author = json_object_get(item, "author");
+    json_t *recipient = json_object_get(item, "recipient");
+    for (size_t f = 0; f < e->n_fields; f++) {
+        mo_field_value *v = &s->values[f];
+        memset(v, 0, sizeof *v);
+        switch (e->map[f].src) {
+        case SRC_CLF:
+            v->num = s->scores[e->map[f].index];
+            v->present = 1;
+            break;
+        case SRC_DET:
+            v->num = s->signals[e->map[f].index];
+            v->present = 1;
+            break;
+        case SRC_ITEM_TYPE:
+            set_str(v, json_object_get(item, "type"));
+            break;
+        case SRC_ITEM_SURFACE:
+            set_str(v, json_object_get(item, "surface"));
+            break;
+        case SRC_ITEM_REGION:
+            set_str(v, json_object_get(item, "region"));
+            break;
+        case SRC_ITEM_LANG:
+            set_str(v, json_object_get(item, "lang"));
+            break;
+        case SRC_TO_MINOR:
+            set_minor(v, recipient);
+            break;
+        case SRC_AUTHOR_ACCOUNT:
+            set_str(v, json_object_get(author, "account_type"));
+            break;
+        case SRC_AUTHOR_AGE:
+            set_num(v, json_object_get(author, "age"));
+            break;
+        case SRC_AUTHOR_MINOR:
+            set_minor(v, author);
+            break;
+        }
+    }
+    mo_policy_result pr;
+    if ((rc = mo__policy_eval(e->policy, s->values, &pr)) != MO_OK)
+        goto out;
+
+    /* The decision. */
+    char did[17], chash[17];
+    /* decision_id = xxh64(item bytes) seeded with the engine version: the
+     * same item under the same configuration always gets the same id. */
+    hex64(did, XXH64(item_json, item_len, strtoull(e->version, NULL, 16)));
+    hex64(chash, XXH64(text, len, 0));
+    dec = json_object();
+    json_t *rules = json_array(), *cats = json_array(), *scores = json_object();
+    json_t *signals = json_object(), *evidence = json_array(), *versions = json_object();
+    if (!dec || !rules || !cats || !scores || !signals || !evidence || !versions) {
+        json_decref(rules);
+        json_decref(cats);
+        json_decref(scores);
+        json_decref(signals);
+        json_decref(evidence);
+        json_decref(versions);
+        rc = MO_ENOMEM;
+        goto out;
+    }
+    json_object_set(dec, "id", id);
+    json_object_set_new(dec, "decision_id", json_string(did));
+    json_object_set_new(dec, "content_hash", json_string(chash));
+    json_object_set_new(dec, "action", json_string(mo__policy_action_name(pr.action)));
+    json_object_set_new(dec, "categories", cats);
+    json_object_set_new(dec, "rules", rules);
+    for (uint32_t h = 0; h < pr.n_hits; h++) {
+        const mo_rule_info *ri = mo__policy_rule(e->policy, pr.hits[h]);
+        json_array_append_new(rules, json_pack("{s:s, s:s, s:s, s:s}", "id", ri->id, "action",
+                                               mo__policy_action_name(ri->action), "mode",
+                                               mo__policy_mode_name(ri->mode), "category",
+                                               ri->category));
+        if (ri->mode == MO_RULE_MODE_ENFORCE && ri->action > MO_ACTION_ALLOW && ri->category[0]) {
+            int seen = 0;
+            for (size_t c = 0; c < json_array_size(cats); c++)
+                seen |= !strcmp(json_string_value(json_array_get(cats, c)), ri->category);
+            if (!seen)
+                json_array_append_new(cats, json_string(ri->category));
+        }
+    }
+    json_object_set_new(dec, "scores", scores);
+    for (size_t k = 0; k < e->n_labels; k++)
+        json_object_set_new(scores, mo_model_label(e->model, k),
+                            json_real(round4(s->scores[k])));
+    json_object_set_new(dec, "signals", signals);
+    for (size_t j = 0; j < e->n_signals; j++)
+        if (s->signals[j] != 0)
+            json_object_set_new(signals, mo__detect_signal_name(e->detect, j),
+                                json_real(round4(s->signals[j])));
+    json_object_set_new(dec, "evidence", evidence);
+    for (size_t i = 0; i < n_ev; i++) {
+        json_t *o = json_pack("{s:s, s:i, s:i}", "signal",
+                              mo__detect_signal_name(e->detect, ev[i].signal), "start",
+                              (json_int_t)ev[i].start, "end", (json_int_t)ev[i].end);
+        /* The evidence text is the user's own bytes; spans end on character
+         * boundaries, so this is valid UTF-8 (jansson checked the item). */
+        if (o && ev[i].end <= len && ev[i].start < ev[i].end)
+            json_object_set_new(o, "text",
+                                json_stringn(text + ev[i].start, ev[i].end - ev[i].start));
+        json_array_append_new(evidence, o);
+    }
+    const mo_rule_info *by =
+        pr.decided_by != UINT32_MAX ? mo__policy_rule(e->policy, pr.decided_by) : NULL;
+    json_object_set_new(dec, "review", json_string(mo__policy_review_name(pr.review)));
+    json_object_set_new(dec, "notice", by && by->notice[0] ? json_string(by->notice) : json_null());
+    if (by && by->ground != MO_GROUND_NONE)
+        json_object_set_new(dec, "ground",
+                            json_pack("{s:s, s:s}", "type", mo__policy_ground_name(by->ground),
+                                      "ref",
+                                      by->ground == MO_GROUND_ILLEGAL ? by->legal_ref : by->terms));
+    json_object_set_new(dec, "versions", versions);
+    json_object_set_new(versions, "engine", json_string(mo_version()));
+    json_object_set_new(versions, "config", json_string(e->version));
+    json_object_set_new(versions, "model", json_string(e->model_version));
+    json_object_set_new(versions, "policy", json_string(mo__policy_version(e->policy)));
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    long long us = (long long)(t1.tv_sec - t0.tv_sec) * 1000000 + (t1.tv_nsec - t0.tv_nsec) / 1000;
+    json_object_set_new(dec, "latency_us", json_integer(us));
+
+    char *txt = json_dumps(dec, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+    if (!txt) {
+        rc = MO_ENOMEM;
+        goto out;
+    }
+    s->out.len = 0;
+    rc = mo__buf_append(&s->out, txt, strlen(txt));
+    free(txt); /* jansson's allocator */
+    if (rc == MO_OK) {
+        *decision_json = s->out.ptr;
+        if (decision_len)
+            *decision_len = s->out.len;
+    }
+out:
+    json_decref(dec);
+    json_decref(item);
+    return rc;
+}
