@@ -21,7 +21,6 @@ static const mo_field_def default_schema[] = {
     {"lex.threat", MO_FIELD_NUMBER},
     {"lex.sexual", MO_FIELD_NUMBER},
     {"lex.self_harm", MO_FIELD_NUMBER},
-    {"lex.drugs", MO_FIELD_NUMBER},
     {"lex.slur.max_severity", MO_FIELD_NUMBER},
     {"lex.profanity.max_severity", MO_FIELD_NUMBER},
     /* PII: counts of matches. */

@@ -183,9 +183,9 @@ static void test_golden_bytecode(void **state)
                                                     "  0006 OR\n"
                                                     "  0007 RET\n");
     expect_disasm("item.region in ['DE', 'AT'] and not author.is_minor",
-                  "  0000 LOAD 30 ; item.region\n"
+                  "  0000 LOAD 29 ; item.region\n"
                   "  0001 IN 0 ; [\"DE\", \"AT\"]\n"
-                  "  0002 LOAD 35 ; author.is_minor\n"
+                  "  0002 LOAD 34 ; author.is_minor\n"
                   "  0003 NOT\n"
                   "  0004 AND\n"
                   "  0005 RET\n");
@@ -210,10 +210,10 @@ static void test_golden_bytecode(void **state)
                   "  0016 AND\n"
                   "  0017 RET\n");
     expect_disasm("item.lang not in ['en'] or any(author.is_minor, true) == false",
-                  "  0000 LOAD 31 ; item.lang\n"
+                  "  0000 LOAD 30 ; item.lang\n"
                   "  0001 IN 0 ; [\"en\"]\n"
                   "  0002 NOT\n"
-                  "  0003 LOAD 35 ; author.is_minor\n"
+                  "  0003 LOAD 34 ; author.is_minor\n"
                   "  0004 PUSH_BOOL 1 ; true\n"
                   "  0005 ANY 2\n"
                   "  0006 PUSH_BOOL 0 ; false\n"
