@@ -107,7 +107,8 @@ struct mo_detect_scratch {
     char *ubuf;
     uint32_t *umap; /* (ucap) original offset of each ubuf byte */
     size_t ucap;
-    uint64_t rep[MO__REP_SLOTS]; /* token hashes, 0 = empty */
+    uint64_t rep[MO__REP_SLOTS];      /* token hashes, 0 = empty (all 0 between runs) */
+    uint16_t rep_used[MO__REP_SLOTS]; /* slots filled by the current run */
 };
 
 /* Signal index of a fixed signal. */

@@ -44,7 +44,6 @@ static uint64_t fnv1a(const char *p, size_t n)
 /* 1 - distinct/total over the words of the normalized text. */
 static double word_repetition(mo_detect_scratch *s, const char *t, size_t n)
 {
-    memset(s->rep, 0, sizeof s->rep);
     size_t total = 0, distinct = 0;
     for (size_t i = 0; i < n;) {
         size_t e = i;
@@ -61,12 +60,15 @@ static double word_repetition(mo_detect_scratch *s, const char *t, size_t n)
                     k = (k + 1) & (MO__REP_SLOTS - 1);
                 if (!s->rep[k]) {
                     s->rep[k] = h;
-                    distinct++;
+                    s->rep_used[distinct++] = (uint16_t)k;
                 }
             }
         }
         i = e + 1;
     }
+    /* Clear only the slots used, not the whole table. */
+    for (size_t i = 0; i < distinct && i < MO__REP_SLOTS * 3 / 4; i++)
+        s->rep[s->rep_used[i]] = 0;
     return total >= MIN_REP_WORDS ? 1.0 - (double)distinct / (double)total : 0.0;
 }
 

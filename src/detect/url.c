@@ -72,6 +72,15 @@ static size_t deobfuscate(mo_detect_scratch *s, const char *t, size_t n)
     uint32_t *ms = s->umap, *me = s->umap + s->ucap;
     size_t w = 0;
     for (size_t i = 0; i < n;) {
+        char ch = t[i];
+        if (ch != ' ' && ch != '[' && ch != '(' && ch != '{' && ch != 'h' && ch != 'H') {
+            s->ubuf[w] = lower(ch); /* the common case: no obfuscation starts here */
+            ms[w] = (uint32_t)i;
+            me[w] = (uint32_t)(i + 1);
+            w++;
+            i++;
+            continue;
+        }
         size_t l = 0;
         char out = 0;
         /* " [.] " with spaces around the bracket is common too. */
@@ -250,9 +259,11 @@ int mo__url_run(const mo_detect_config *c, mo_detect_scratch *s, const char *t, 
         while (e > h && (u[e - 1] == '.' || u[e - 1] == '-'))
             e--;
         bool www = starts(u, un, h, "www.") > 0;
-        bool listed = e > h && (mo__domains_has(&c->block, u + h, e - h) ||
-                                mo__domains_has(&c->shorteners, u + h, e - h));
-        if (e == h || (e < un && u[e] == '@') || !valid_host(u, h, e, scheme || www || listed)) {
+        bool ok = e > h && !(e < un && u[e] == '@') && valid_host(u, h, e, true);
+        if (ok && !scheme && !www && !valid_host(u, h, e, false))
+            ok = mo__domains_has(&c->block, u + h, e - h) ||
+                 mo__domains_has(&c->shorteners, u + h, e - h);
+        if (!ok) {
             /* Skip the rest of this run so its tail is not a new start. */
             while (i + 1 < un && host_char(u[i + 1]) && host_char(u[i]))
                 i++;
