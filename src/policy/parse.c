@@ -15,6 +15,7 @@
 
 #define MO_POLICY_MAX_BYTES (16u << 20) /* largest policy source */
 #define MO_POLICY_MAX_RULES 65536
+#define MO_POLICY_MAX_FLOW_DEPTH 64 /* [ and { nesting; libyaml is quadratic in it */
 
 typedef struct pctx {
     mo_policy *p;
@@ -564,6 +565,25 @@ int mo__policy_compile(const char *src, size_t len, const char *file_name,
                 p->f_surface = (long)i;
             else if (!strcmp(fields[i].name, "item.region"))
                 p->f_region = (long)i;
+        }
+    }
+    /* libyaml's scanner does work proportional to the flow nesting depth per
+     * token, so deep `[[[[...` input takes minutes. Count brackets, ignoring
+     * quoting (a conservative over-count), and refuse deep nesting first. */
+    long depth = 0;
+    uint32_t line = 1, col = 0;
+    for (size_t i = 0; i < len; i++) {
+        col++;
+        if (src[i] == '\n')
+            line++, col = 0;
+        else if (src[i] == '[' || src[i] == '{')
+            depth++;
+        else if ((src[i] == ']' || src[i] == '}') && depth > 0)
+            depth--;
+        if (depth > MO_POLICY_MAX_FLOW_DEPTH) {
+            rc = mo__policy_diag(diag, MO_ELIMIT, p->file, line, col,
+                                 "more than %d nested '[' or '{'", MO_POLICY_MAX_FLOW_DEPTH);
+            goto fail;
         }
     }
     if (!yaml_parser_initialize(&parser))

@@ -317,6 +317,15 @@ static void test_limits(void **state)
     snprintf(src + n, sizeof src - n, ") > 1\"\n    action: label\n");
     assert_int_equal(compile(src, &p, &d), MO_ELIMIT);
     assert_non_null(strstr(d.msg, "too complex"));
+    /* Deep YAML flow nesting is refused before libyaml sees it. */
+    n = snprintf(src, sizeof src, HDR "  - id: a\n    x: ");
+    for (int i = 0; i < 70; i++)
+        src[n++] = '[';
+    src[n] = '\0';
+    assert_int_equal(compile(src, &p, &d), MO_ELIMIT);
+    assert_int_equal(d.line, 4);
+    assert_int_equal(d.col, 72);
+    assert_non_null(strstr(d.msg, "more than 64 nested"));
     assert_int_equal(mo__policy_compile(NULL, 0, NULL, NULL, 0, NULL, &d), MO_EINVAL);
 }
 
