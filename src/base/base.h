@@ -56,6 +56,12 @@ int mo__buf_reserve(mo_buf *b, size_t extra);
 int mo__buf_append(mo_buf *b, const void *p, size_t n);
 int mo__buf_printf(mo_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void mo__buf_free(mo_buf *b);
+/* Appends s (n bytes) as a JSON string literal, quotes included; control
+ * characters are escaped and invalid UTF-8 bytes become U+FFFD. */
+int mo__buf_json_string(mo_buf *b, const char *s, size_t n);
+/* Appends a finite number rounded to 4 decimals in its shortest form
+ * ("0.9312", "1", "-0.5"); NaN and infinities as null. */
+int mo__buf_num4(mo_buf *b, double x);
 
 /* ==== Deterministic PRNG (rng.c): splitmix64 seeding xoshiro256** ==== */
 

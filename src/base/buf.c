@@ -4,6 +4,7 @@
  */
 #include "base.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -60,4 +61,95 @@ void mo__buf_free(mo_buf *b)
     mo__free(b->ptr);
     b->ptr = NULL;
     b->len = b->cap = 0;
+}
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), 0 when invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0], cp, len;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2, cp = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF)
+        len = 3, cp = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4)
+        len = 4, cp = c & 0x07;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    for (unsigned i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return 0;
+    return len;
+}
+
+int mo__buf_json_string(mo_buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t worst;
+    if (mo__size_mul(n, 6, &worst) != MO_OK || mo__buf_reserve(b, worst + 2) != MO_OK)
+        return MO_ENOMEM;
+    char *d = b->ptr + b->len;
+    *d++ = '"';
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    while (p < end) {
+        unsigned char c = *p;
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            *d++ = (char)c;
+            p++;
+        } else if (c < 0x80) {
+            *d++ = '\\';
+            if (c == '"' || c == '\\')
+                *d++ = (char)c;
+            else if (c == '\n')
+                *d++ = 'n';
+            else if (c == '\t')
+                *d++ = 't';
+            else if (c == '\r')
+                *d++ = 'r';
+            else {
+                *d++ = 'u', *d++ = '0', *d++ = '0';
+                *d++ = hex[c >> 4], *d++ = hex[c & 15];
+            }
+            p++;
+        } else {
+            size_t l = utf8_len(p, (size_t)(end - p));
+            if (!l) {
+                memcpy(d, "\xEF\xBF\xBD", 3);
+                d += 3;
+                p++;
+            } else {
+                memcpy(d, p, l);
+                d += l;
+                p += l;
+            }
+        }
+    }
+    *d++ = '"';
+    *d = '\0';
+    b->len = (size_t)(d - b->ptr);
+    return MO_OK;
+}
+
+int mo__buf_num4(mo_buf *b, double x)
+{
+    if (!isfinite(x))
+        return mo__buf_append(b, "null", 4);
+    double r = round(x * 1e4) / 1e4;
+    if (r == 0)
+        r = 0; /* no "-0" */
+    if (fabs(r) < 1e15 && r == floor(r))
+        return mo__buf_printf(b, "%lld", (long long)r);
+    char tmp[64];
+    int n = snprintf(tmp, sizeof tmp, "%.4f", r);
+    while (n > 0 && tmp[n - 1] == '0')
+        n--;
+    return mo__buf_append(b, tmp, (size_t)n);
 }

@@ -472,10 +472,6 @@ static void set_minor(mo_field_value *v, json_t *person)
     }
 }
 
-static double round4(double x)
-{
-    return round(x * 1e4) / 1e4;
-}
 
 int mo_moderate(const mo_engine *e, mo_scratch *s, const char *item_json, size_t item_len,
                 const char **decision_json, size_t *decision_len, mo_diag *diag)
@@ -489,7 +485,6 @@ int mo_moderate(const mo_engine *e, mo_scratch *s, const char *item_json, size_t
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = MO_OK;
-    json_t *dec = NULL;
     json_error_t jerr;
     json_t *item = json_loadb(item_json, item_len, 0, &jerr);
     if (!item)
@@ -603,99 +598,115 @@ int mo_moderate(const mo_engine *e, mo_scratch *s, const char *item_json, size_t
     if ((rc = mo__policy_eval(e->policy, s->values, &pr)) != MO_OK)
         goto out;
 
-    /* The decision. */
+    /* The decision, written directly (no intermediate JSON tree). */
     char did[17], chash[17];
     /* decision_id = xxh64(item bytes) seeded with the engine version: the
      * same item under the same configuration always gets the same id. */
     hex64(did, XXH64(item_json, item_len, strtoull(e->version, NULL, 16)));
     hex64(chash, XXH64(text, len, 0));
-    dec = json_object();
-    json_t *rules = json_array(), *cats = json_array(), *scores = json_object();
-    json_t *signals = json_object(), *evidence = json_array(), *versions = json_object();
-    if (!dec || !rules || !cats || !scores || !signals || !evidence || !versions) {
-        json_decref(rules);
-        json_decref(cats);
-        json_decref(scores);
-        json_decref(signals);
-        json_decref(evidence);
-        json_decref(versions);
-        rc = MO_ENOMEM;
-        goto out;
-    }
-    json_object_set(dec, "id", id);
-    json_object_set_new(dec, "decision_id", json_string(did));
-    json_object_set_new(dec, "content_hash", json_string(chash));
-    json_object_set_new(dec, "action", json_string(mo__policy_action_name(pr.action)));
-    json_object_set_new(dec, "categories", cats);
-    json_object_set_new(dec, "rules", rules);
+    mo_buf *o = &s->out;
+    o->len = 0;
+    int w = 0; /* OR of the write results; any failure is MO_ENOMEM */
+    w |= mo__buf_append(o, "{\"id\":", 6);
+    if (json_is_string(id))
+        w |= mo__buf_json_string(o, json_string_value(id), json_string_length(id));
+    else
+        w |= mo__buf_printf(o, "%lld", (long long)json_integer_value(id));
+    w |= mo__buf_printf(o, ",\"decision_id\":\"%s\",\"content_hash\":\"%s\",\"action\":\"%s\"", did,
+                        chash, mo__policy_action_name(pr.action));
+    /* Categories of the enforced, restrictive rules that fired, first seen first. */
+    w |= mo__buf_append(o, ",\"categories\":[", 15);
+    int n_cat = 0;
     for (uint32_t h = 0; h < pr.n_hits; h++) {
         const mo_rule_info *ri = mo__policy_rule(e->policy, pr.hits[h]);
-        json_array_append_new(rules, json_pack("{s:s, s:s, s:s, s:s}", "id", ri->id, "action",
-                                               mo__policy_action_name(ri->action), "mode",
-                                               mo__policy_mode_name(ri->mode), "category",
-                                               ri->category));
-        if (ri->mode == MO_RULE_MODE_ENFORCE && ri->action > MO_ACTION_ALLOW && ri->category[0]) {
-            int seen = 0;
-            for (size_t c = 0; c < json_array_size(cats); c++)
-                seen |= !strcmp(json_string_value(json_array_get(cats, c)), ri->category);
-            if (!seen)
-                json_array_append_new(cats, json_string(ri->category));
+        if (ri->mode != MO_RULE_MODE_ENFORCE || ri->action == MO_ACTION_ALLOW || !ri->category[0])
+            continue;
+        int seen = 0;
+        for (uint32_t g = 0; g < h && !seen; g++) {
+            const mo_rule_info *rg = mo__policy_rule(e->policy, pr.hits[g]);
+            seen = rg->mode == MO_RULE_MODE_ENFORCE && rg->action != MO_ACTION_ALLOW &&
+                   !strcmp(rg->category, ri->category);
         }
+        if (seen)
+            continue;
+        if (n_cat++)
+            w |= mo__buf_append(o, ",", 1);
+        w |= mo__buf_json_string(o, ri->category, strlen(ri->category));
     }
-    json_object_set_new(dec, "scores", scores);
-    for (size_t k = 0; k < e->n_labels; k++)
-        json_object_set_new(scores, mo_model_label(e->model, k),
-                            json_real(round4(s->scores[k])));
-    json_object_set_new(dec, "signals", signals);
-    for (size_t j = 0; j < e->n_signals; j++)
-        if (s->signals[j] != 0)
-            json_object_set_new(signals, mo__detect_signal_name(e->detect, j),
-                                json_real(round4(s->signals[j])));
-    json_object_set_new(dec, "evidence", evidence);
+    w |= mo__buf_append(o, "],\"rules\":[", 11);
+    for (uint32_t h = 0; h < pr.n_hits; h++) {
+        const mo_rule_info *ri = mo__policy_rule(e->policy, pr.hits[h]);
+        w |= mo__buf_append(o, h ? ",{\"id\":" : "{\"id\":", h ? 7 : 6);
+        w |= mo__buf_json_string(o, ri->id, strlen(ri->id));
+        w |= mo__buf_printf(o, ",\"action\":\"%s\",\"mode\":\"%s\",\"category\":",
+                            mo__policy_action_name(ri->action), mo__policy_mode_name(ri->mode));
+        w |= mo__buf_json_string(o, ri->category, strlen(ri->category));
+        w |= mo__buf_append(o, "}", 1);
+    }
+    w |= mo__buf_append(o, "],\"scores\":{", 12);
+    for (size_t k = 0; k < e->n_labels; k++) {
+        const char *label = mo_model_label(e->model, k);
+        if (k)
+            w |= mo__buf_append(o, ",", 1);
+        w |= mo__buf_json_string(o, label, strlen(label));
+        w |= mo__buf_append(o, ":", 1);
+        w |= mo__buf_num4(o, s->scores[k]);
+    }
+    w |= mo__buf_append(o, "},\"signals\":{", 13);
+    int n_sig = 0;
+    for (size_t j = 0; j < e->n_signals; j++) {
+        if (s->signals[j] == 0)
+            continue;
+        const char *name = mo__detect_signal_name(e->detect, j);
+        if (n_sig++)
+            w |= mo__buf_append(o, ",", 1);
+        w |= mo__buf_json_string(o, name, strlen(name));
+        w |= mo__buf_append(o, ":", 1);
+        w |= mo__buf_num4(o, s->signals[j]);
+    }
+    w |= mo__buf_append(o, "},\"evidence\":[", 14);
     for (size_t i = 0; i < n_ev; i++) {
-        json_t *o = json_pack("{s:s, s:i, s:i}", "signal",
-                              mo__detect_signal_name(e->detect, ev[i].signal), "start",
-                              (json_int_t)ev[i].start, "end", (json_int_t)ev[i].end);
-        /* The evidence text is the user's own bytes; spans end on character
-         * boundaries, so this is valid UTF-8 (jansson checked the item). */
-        if (o && ev[i].end <= len && ev[i].start < ev[i].end)
-            json_object_set_new(o, "text",
-                                json_stringn(text + ev[i].start, ev[i].end - ev[i].start));
-        json_array_append_new(evidence, o);
+        const char *name = mo__detect_signal_name(e->detect, ev[i].signal);
+        w |= mo__buf_append(o, i ? ",{\"signal\":" : "{\"signal\":", i ? 11 : 10);
+        w |= mo__buf_json_string(o, name, strlen(name));
+        w |= mo__buf_printf(o, ",\"start\":%u,\"end\":%u", ev[i].start, ev[i].end);
+        /* The user's own bytes; invalid UTF-8 (impossible after jansson's
+         * check, but cheap to guard) would be replaced, never emitted. */
+        if (ev[i].end <= len && ev[i].start < ev[i].end) {
+            w |= mo__buf_append(o, ",\"text\":", 8);
+            w |= mo__buf_json_string(o, text + ev[i].start, ev[i].end - ev[i].start);
+        }
+        w |= mo__buf_append(o, "}", 1);
     }
     const mo_rule_info *by =
         pr.decided_by != UINT32_MAX ? mo__policy_rule(e->policy, pr.decided_by) : NULL;
-    json_object_set_new(dec, "review", json_string(mo__policy_review_name(pr.review)));
-    json_object_set_new(dec, "notice", by && by->notice[0] ? json_string(by->notice) : json_null());
-    if (by && by->ground != MO_GROUND_NONE)
-        json_object_set_new(dec, "ground",
-                            json_pack("{s:s, s:s}", "type", mo__policy_ground_name(by->ground),
-                                      "ref",
-                                      by->ground == MO_GROUND_ILLEGAL ? by->legal_ref : by->terms));
-    json_object_set_new(dec, "versions", versions);
-    json_object_set_new(versions, "engine", json_string(mo_version()));
-    json_object_set_new(versions, "config", json_string(e->version));
-    json_object_set_new(versions, "model", json_string(e->model_version));
-    json_object_set_new(versions, "policy", json_string(mo__policy_version(e->policy)));
+    w |= mo__buf_printf(o, "],\"review\":\"%s\",\"notice\":", mo__policy_review_name(pr.review));
+    if (by && by->notice[0])
+        w |= mo__buf_json_string(o, by->notice, strlen(by->notice));
+    else
+        w |= mo__buf_append(o, "null", 4);
+    if (by && by->ground != MO_GROUND_NONE) {
+        const char *ref = by->ground == MO_GROUND_ILLEGAL ? by->legal_ref : by->terms;
+        w |= mo__buf_printf(o, ",\"ground\":{\"type\":\"%s\",\"ref\":",
+                            mo__policy_ground_name(by->ground));
+        w |= mo__buf_json_string(o, ref, strlen(ref));
+        w |= mo__buf_append(o, "}", 1);
+    }
+    const char *pv = mo__policy_version(e->policy);
+    w |= mo__buf_printf(o, ",\"versions\":{\"engine\":\"%s\",\"config\":\"%s\",\"model\":\"%s\",\"policy\":",
+                        mo_version(), e->version, e->model_version);
+    w |= mo__buf_json_string(o, pv, strlen(pv));
     clock_gettime(CLOCK_MONOTONIC, &t1);
     long long us = (long long)(t1.tv_sec - t0.tv_sec) * 1000000 + (t1.tv_nsec - t0.tv_nsec) / 1000;
-    json_object_set_new(dec, "latency_us", json_integer(us));
-
-    char *txt = json_dumps(dec, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-    if (!txt) {
+    w |= mo__buf_printf(o, "},\"latency_us\":%lld}", us);
+    if (w) {
         rc = MO_ENOMEM;
         goto out;
     }
-    s->out.len = 0;
-    rc = mo__buf_append(&s->out, txt, strlen(txt));
-    free(txt); /* jansson's allocator */
-    if (rc == MO_OK) {
-        *decision_json = s->out.ptr;
-        if (decision_len)
-            *decision_len = s->out.len;
-    }
+    *decision_json = o->ptr;
+    if (decision_len)
+        *decision_len = o->len;
 out:
-    json_decref(dec);
     json_decref(item);
     return rc;
 }

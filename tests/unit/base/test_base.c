@@ -82,6 +82,26 @@ static void test_buf(void **state)
     assert_null(b.ptr);
 }
 
+static void test_buf_json(void **state)
+{
+    (void)state;
+    mo_buf b = {0};
+    assert_int_equal(mo__buf_json_string(&b, "a\"b\\\n\x01\xff\xc3\xa9", 9), MO_OK);
+    assert_string_equal(b.ptr, "\"a\\\"b\\\\\\n\\u0001\xef\xbf\xbd\xc3\xa9\"");
+    b.len = 0;
+    mo__buf_num4(&b, 0.93124);
+    mo__buf_append(&b, " ", 1);
+    mo__buf_num4(&b, 1.0);
+    mo__buf_append(&b, " ", 1);
+    mo__buf_num4(&b, -0.00001);
+    mo__buf_append(&b, " ", 1);
+    mo__buf_num4(&b, 0.5);
+    mo__buf_append(&b, " ", 1);
+    mo__buf_num4(&b, 0.0 / 0.0);
+    assert_string_equal(b.ptr, "0.9312 1 0 0.5 null");
+    mo__buf_free(&b);
+}
+
 static void test_rng_deterministic(void **state)
 {
     (void)state;
@@ -141,6 +161,7 @@ int main(void)
         cmocka_unit_test(test_diag),
         cmocka_unit_test(test_alloc_counts_and_fails),
         cmocka_unit_test(test_buf),
+        cmocka_unit_test(test_buf_json),
         cmocka_unit_test(test_rng_deterministic),
         cmocka_unit_test(test_atomic_write),
     };
