@@ -9,6 +9,8 @@
 
 #include "base/base.h"
 
+#include <pthread.h>
+
 static void test_signal_table(void **state)
 {
     (void)state;
@@ -263,6 +265,59 @@ static void test_evidence_cap(void **state)
     free(t);
 }
 
+static const char *const thread_texts[] = {
+    "f u c k this sh1t",
+    "call +44 20 7946 0958",
+    "bit[.]ly/x and phish.example",
+    "Scunthorpe cocktail",
+    "DM me \xf0\x9f\x94\xa5\xf0\x9f\x94\xa5",
+    "fuuuuck f*ck kike",
+};
+#define N_THREAD_TEXTS (sizeof thread_texts / sizeof *thread_texts)
+static double thread_want[N_THREAD_TEXTS][256];
+
+/* One thread: its own scratch over the shared config; returns mismatches. */
+static void *thread_main(void *arg)
+{
+    (void)arg;
+    mo_detect_scratch *s = NULL;
+    if (mo__detect_scratch_new(g_cfg, &s) != MO_OK)
+        return (void *)1;
+    size_t n_sig = mo__detect_n_signals(g_cfg), bad = 0;
+    double v[256];
+    for (int round = 0; round < 200; round++)
+        for (size_t i = 0; i < N_THREAD_TEXTS; i++) {
+            const mo_evidence *ev;
+            size_t n_ev;
+            const char *t = thread_texts[i];
+            if (mo__detect_run(g_cfg, s, t, strlen(t), NULL, v, &ev, &n_ev) != MO_OK ||
+                memcmp(v, thread_want[i], n_sig * sizeof *v) != 0)
+                bad++;
+        }
+    mo__detect_scratch_free(s);
+    return (void *)bad;
+}
+
+/* The config is shared read-only: four threads with their own scratch agree
+ * with a single-threaded run. */
+static void test_threads(void **state)
+{
+    (void)state;
+    size_t n_sig = mo__detect_n_signals(g_cfg);
+    for (size_t i = 0; i < N_THREAD_TEXTS; i++) {
+        run(thread_texts[i]);
+        memcpy(thread_want[i], g_vals, n_sig * sizeof *g_vals);
+    }
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, thread_main, NULL), 0);
+    for (int i = 0; i < 4; i++) {
+        void *bad = NULL;
+        assert_int_equal(pthread_join(th[i], &bad), 0);
+        assert_null(bad);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -271,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_categories),   cmocka_unit_test(test_dedup),
         cmocka_unit_test(test_invite),       cmocka_unit_test(test_list_errors),
         cmocka_unit_test(test_no_alloc),     cmocka_unit_test(test_evidence_cap),
+        cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
