@@ -7,6 +7,7 @@
 #define MO_CLI_H
 
 #include "moderato.h"
+#include "base/base.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -47,16 +48,14 @@ void mo_line_reader_free(mo_line_reader *r);
 
 /* ==== JSON output ==== */
 
-/* Appends s as a JSON string literal (quotes included) to a growable buffer;
- * invalid UTF-8 bytes become U+FFFD. Returns 0 or -1 (out of memory). */
-typedef struct mo_out {
-    char *ptr;
-    size_t len, cap;
-} mo_out;
+/* Output buffers are the library's mo_buf (src/base); free with mo_out_free.
+ * Every mo_out_* call returns 0, or non-zero when out of memory. */
+typedef mo_buf mo_out;
 
-int mo_out_reserve(mo_out *o, size_t extra);
 int mo_out_str(mo_out *o, const char *s, size_t n);
+/* s as a JSON string literal (quotes included); invalid UTF-8 becomes U+FFFD. */
 int mo_out_json_string(mo_out *o, const char *s, size_t n);
+void mo_out_free(mo_out *o);
 /* A probability in [0,1] with 4 decimals, shortest form ("0.9312", "1", "0"). */
 int mo_out_prob(mo_out *o, float p);
 int mo_out_u64(mo_out *o, unsigned long long v);

@@ -80,7 +80,7 @@ static void reject(const worker *w, mo_pipe_sink *sink, json_t *id, unsigned lon
     out_id(&idj, id, line_no);
     mo_pipe_reject(sink, &w->c->popt, idj.ptr ? idj.ptr : "null", idj.ptr ? idj.len : 4, line_no,
                    field, msg);
-    free(idj.ptr);
+    mo_out_free(&idj);
 }
 
 static void score_one(worker *w, mo_pipe_sink *sink, json_t *id, unsigned long long line_no,
@@ -245,7 +245,7 @@ int mo_cmd_classify(int argc, char **argv)
         mo_out o = {0};
         const char *name = mo_model_label(model, k);
         if (mo_out_json_string(&o, name, strlen(name)) || mo_out_str(&o, ":", 1)) {
-            free(o.ptr);
+            mo_out_free(&o);
             goto oom;
         }
         c.label_key[k] = o.ptr;
@@ -269,7 +269,7 @@ out:
         free(w[t].scores);
     }
     for (size_t k = 0; c.label_key && k < c.n_labels; k++)
-        free(c.label_key[k]);
+        mo__free(c.label_key[k]);
     free(c.label_key);
     free(c.label_key_len);
     free(c.threshold);

@@ -88,7 +88,7 @@ int mo_cmd_normalize(int argc, char **argv)
         fprintf(stderr, "moderato normalize: read error\n");
         status = MO_EXIT_FAILURE;
     }
-    free(o.ptr);
+    mo_out_free(&o);
     mo_line_reader_free(&r);
     mo_normalizer_free(n);
     return status;

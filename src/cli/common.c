@@ -99,109 +99,24 @@ void mo_line_reader_free(mo_line_reader *r)
 
 /* ==== Output ==== */
 
-int mo_out_reserve(mo_out *o, size_t extra)
-{
-    if (o->len + extra + 1 <= o->cap)
-        return 0;
-    size_t cap = o->cap ? o->cap : 256;
-    while (cap < o->len + extra + 1)
-        cap *= 2;
-    char *p = realloc(o->ptr, cap);
-    if (!p)
-        return -1;
-    o->ptr = p;
-    o->cap = cap;
-    return 0;
-}
-
 int mo_out_str(mo_out *o, const char *s, size_t n)
 {
-    if (mo_out_reserve(o, n))
-        return -1;
-    memcpy(o->ptr + o->len, s, n);
-    o->len += n;
-    return 0;
-}
-
-/* Length of a valid UTF-8 sequence starting at s (n bytes left), 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    size_t len;
-    unsigned cp;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF)
-        len = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4)
-        len = 4, cp = c & 0x07;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-        return 0;
-    return len;
+    return mo__buf_append(o, s, n);
 }
 
 int mo_out_json_string(mo_out *o, const char *s, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
-    /* Worst case: every byte becomes \u00XX (6) or U+FFFD (3). */
-    if (mo_out_reserve(o, n * 6 + 2))
-        return -1;
-    char *d = o->ptr + o->len;
-    *d++ = '"';
-    const unsigned char *p = (const unsigned char *)s, *end = p + n;
-    while (p < end) {
-        unsigned char c = *p;
-        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-            *d++ = (char)c;
-            p++;
-            continue;
-        }
-        if (c < 0x80) {
-            *d++ = '\\';
-            switch (c) {
-            case '"': *d++ = '"'; break;
-            case '\\': *d++ = '\\'; break;
-            case '\n': *d++ = 'n'; break;
-            case '\t': *d++ = 't'; break;
-            case '\r': *d++ = 'r'; break;
-            default:
-                *d++ = 'u', *d++ = '0', *d++ = '0';
-                *d++ = hex[c >> 4], *d++ = hex[c & 15];
-            }
-            p++;
-            continue;
-        }
-        size_t l = utf8_seq(p, (size_t)(end - p));
-        if (!l) {
-            memcpy(d, "\xEF\xBF\xBD", 3);
-            d += 3;
-            p++;
-        } else {
-            memcpy(d, p, l);
-            d += l;
-            p += l;
-        }
-    }
-    *d++ = '"';
-    o->len = (size_t)(d - o->ptr);
-    return 0;
+    return mo__buf_json_string(o, s, n);
+}
+
+void mo_out_free(mo_out *o)
+{
+    mo__buf_free(o);
 }
 
 int mo_out_prob(mo_out *o, float p)
 {
-    if (mo_out_reserve(o, 8))
+    if (mo__buf_reserve(o, 8))
         return -1;
     if (!(p > 0.0f)) /* also NaN */
         p = 0.0f;
@@ -225,6 +140,7 @@ int mo_out_prob(mo_out *o, float p)
             *d++ = digits[i];
     }
     o->len = (size_t)(d - o->ptr);
+    *d = '\0';
     return 0;
 }
 
@@ -235,10 +151,11 @@ int mo_out_u64(mo_out *o, unsigned long long v)
     do
         tmp[n++] = (char)('0' + v % 10);
     while ((v /= 10));
-    if (mo_out_reserve(o, (size_t)n))
+    if (mo__buf_reserve(o, (size_t)n))
         return -1;
     while (n)
         o->ptr[o->len++] = tmp[--n];
+    o->ptr[o->len] = '\0';
     return 0;
 }
 

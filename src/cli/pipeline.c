@@ -211,8 +211,8 @@ int mo_pipe_run(const mo_pipe_opts *opt, void **states, mo_pipe_fn fn)
     pthread_barrier_destroy(&p.start);
     pthread_barrier_destroy(&p.done);
     for (int t = 0; t < nw; t++) {
-        free(p.w[t].sink.out.ptr);
-        free(p.w[t].sink.err.ptr);
+        mo_out_free(&p.w[t].sink.out);
+        mo_out_free(&p.w[t].sink.err);
     }
     free(p.b->text);
     free(p.b->off);
