@@ -275,6 +275,24 @@ MO_API int mo_moderate(const mo_engine *engine, mo_scratch *scratch, const char 
                        size_t item_len, const char **decision_json, size_t *decision_len,
                        mo_diag *diag);
 
+/**
+ * Called once per item of a batch, in order: `rc` is that item's result, and
+ * on MO_OK `decision_json` (decision_len bytes) is borrowed for the call
+ * only; otherwise `diag` says why. Return non-zero to stop the batch.
+ */
+typedef int (*mo_decision_fn)(size_t index, int rc, const char *decision_json,
+                              size_t decision_len, const mo_diag *diag, void *user);
+
+/**
+ * Moderates n items with one scratch, calling fn for each in order. A bad
+ * item does not stop the batch (fn sees its error). For parallel batches,
+ * split the items and give each thread its own scratch.
+ * @return MO_OK, MO_EINVAL, or MO_ESTOPPED when fn asked to stop.
+ */
+MO_API int mo_moderate_batch(const mo_engine *engine, mo_scratch *scratch,
+                             const char *const *items, const size_t *item_lens, size_t n,
+                             mo_decision_fn fn, void *user);
+
 #ifdef __cplusplus
 }
 #endif

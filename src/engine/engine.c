@@ -710,3 +710,23 @@ out:
     json_decref(item);
     return rc;
 }
+
+int mo_moderate_batch(const mo_engine *e, mo_scratch *s, const char *const *items,
+                      const size_t *item_lens, size_t n, mo_decision_fn fn, void *user)
+{
+    if (!e || !s || !fn || (n && (!items || !item_lens)))
+        return MO_EINVAL;
+    for (size_t i = 0; i < n; i++) {
+        const char *out = NULL;
+        size_t len = 0;
+        mo_diag d;
+        d.msg[0] = d.field[0] = d.file[0] = '\0';
+        d.code = 0;
+        d.line = 0;
+        d.col = 0;
+        int rc = items[i] ? mo_moderate(e, s, items[i], item_lens[i], &out, &len, &d) : MO_EINVAL;
+        if (fn(i, rc, out, len, &d, user))
+            return MO_ESTOPPED;
+    }
+    return MO_OK;
+}

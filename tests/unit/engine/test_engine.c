@@ -84,6 +84,55 @@ static void test_decisions(void **state)
     mo_engine_free(e);
 }
 
+typedef struct batch_seen {
+    size_t n, n_ok;
+    int last_rc;
+    char first_id[16];
+} batch_seen;
+
+static int on_decision(size_t index, int rc, const char *json, size_t len, const mo_diag *d,
+                       void *user)
+{
+    batch_seen *b = user;
+    assert_int_equal(index, b->n);
+    b->n++;
+    b->last_rc = rc;
+    if (rc == MO_OK) {
+        b->n_ok++;
+        assert_int_equal(strlen(json), len);
+        if (index == 0)
+            snprintf(b->first_id, sizeof b->first_id, "%.10s", json + 6);
+    } else {
+        assert_non_null(d);
+        assert_true(d->msg[0] != '\0');
+    }
+    return index == 3; /* stop after the fourth item */
+}
+
+static void test_batch(void **state)
+{
+    (void)state;
+    mo_engine *e;
+    assert_int_equal(mo_engine_open(CONFIG, &e, NULL), MO_OK);
+    mo_scratch *s;
+    assert_int_equal(mo_scratch_new(e, &s), MO_OK);
+    const char *items[] = {"{\"id\":\"b1\",\"text\":\"hi\"}", "{\"id\":\"b2\"}",
+                           "{\"id\":\"b3\",\"text\":\"free gift cards\"}",
+                           "{\"id\":\"b4\",\"text\":\"ok\"}", "{\"id\":\"b5\",\"text\":\"never\"}"};
+    size_t lens[5];
+    for (int i = 0; i < 5; i++)
+        lens[i] = strlen(items[i]);
+    batch_seen b = {0};
+    assert_int_equal(mo_moderate_batch(e, s, items, lens, 5, on_decision, &b), MO_ESTOPPED);
+    assert_int_equal(b.n, 4);    /* stopped after the fourth */
+    assert_int_equal(b.n_ok, 3); /* b2 has no text */
+    assert_string_equal(b.first_id, "\"b1\",\"deci");
+    assert_int_equal(mo_moderate_batch(e, s, items, lens, 0, on_decision, &b), MO_OK);
+    assert_int_equal(mo_moderate_batch(e, s, items, lens, 1, NULL, &b), MO_EINVAL);
+    mo_scratch_free(s);
+    mo_engine_free(e);
+}
+
 static void test_config_errors(void **state)
 {
     (void)state;
@@ -129,6 +178,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decisions),
+        cmocka_unit_test(test_batch),
         cmocka_unit_test(test_config_errors),
         cmocka_unit_test(test_alloc_failure),
     };
