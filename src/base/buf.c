@@ -142,14 +142,30 @@ int mo__buf_num4(mo_buf *b, double x)
 {
     if (!isfinite(x))
         return mo__buf_append(b, "null", 4);
-    double r = round(x * 1e4) / 1e4;
-    if (r == 0)
-        r = 0; /* no "-0" */
-    if (fabs(r) < 1e15 && r == floor(r))
-        return mo__buf_printf(b, "%lld", (long long)r);
-    char tmp[64];
-    int n = snprintf(tmp, sizeof tmp, "%.4f", r);
-    while (n > 0 && tmp[n - 1] == '0')
-        n--;
-    return mo__buf_append(b, tmp, (size_t)n);
+    if (fabs(x) >= 1e14) /* beyond exact 4-decimal integer arithmetic */
+        return mo__buf_printf(b, "%.0f", x);
+    /* Integer arithmetic instead of printf: this runs for every score of
+     * every decision. */
+    long long v = llround(x * 1e4);
+    char tmp[32], *d = tmp + sizeof tmp;
+    int neg = v < 0;
+    unsigned long long u = neg ? (unsigned long long)-v : (unsigned long long)v;
+    unsigned frac = (unsigned)(u % 10000);
+    u /= 10000;
+    if (frac) {
+        int digits = 4;
+        while (frac % 10 == 0) {
+            frac /= 10;
+            digits--;
+        }
+        for (int i = 0; i < digits; i++, frac /= 10)
+            *--d = (char)('0' + frac % 10);
+        *--d = '.';
+    }
+    do
+        *--d = (char)('0' + u % 10);
+    while ((u /= 10));
+    if (neg && (d[0] != '0' || d[1] == '.'))
+        *--d = '-';
+    return mo__buf_append(b, d, (size_t)(tmp + sizeof tmp - d));
 }

@@ -98,7 +98,15 @@ static void test_buf_json(void **state)
     mo__buf_num4(&b, 0.5);
     mo__buf_append(&b, " ", 1);
     mo__buf_num4(&b, 0.0 / 0.0);
-    assert_string_equal(b.ptr, "0.9312 1 0 0.5 null");
+    mo__buf_append(&b, " ", 1);
+    mo__buf_num4(&b, -0.5);
+    mo__buf_append(&b, " ", 1);
+    mo__buf_num4(&b, -3.0);
+    mo__buf_append(&b, " ", 1);
+    mo__buf_num4(&b, 12.25);
+    mo__buf_append(&b, " ", 1);
+    mo__buf_num4(&b, 0.00005);
+    assert_string_equal(b.ptr, "0.9312 1 0 0.5 null -0.5 -3 12.25 0.0001");
     mo__buf_free(&b);
 }
 
