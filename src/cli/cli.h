@@ -81,5 +81,6 @@ int mo_cmd_eval(int argc, char **argv);
 int mo_cmd_normalize(int argc, char **argv);
 int mo_cmd_moderate(int argc, char **argv);
 int mo_cmd_policy(int argc, char **argv);
+int mo_cmd_suite(int argc, char **argv);
 
 #endif /* MO_CLI_H */

@@ -19,6 +19,7 @@ static const mo_cmd commands[] = {
     {"eval", mo_cmd_eval, "measure a model on labeled JSON Lines data"},
     {"normalize", mo_cmd_normalize, "show how texts are normalized (debugging aid)"},
     {"policy", mo_cmd_policy, "check policy files and run their tests"},
+    {"suite", mo_cmd_suite, "run a functional test suite: accuracy per functionality"},
 };
 
 static void usage(FILE *f)
