@@ -14,10 +14,10 @@
 
 /* One bucket of the report: a functionality or a language. */
 typedef struct bucket {
-    char *name;         /* functionality or language code */
-    size_t n_cases;     /* cases seen */
-    size_t n_passed;    /* cases that passed */
-    json_t *failures;   /* array of failing cases kept for --failures (functionality only) */
+    char *name;       /* functionality or language code */
+    size_t n_cases;   /* cases seen */
+    size_t n_passed;  /* cases that passed */
+    json_t *failures; /* array of failing cases kept for --failures (functionality only) */
 } bucket;
 
 typedef struct bucket_list {
@@ -27,20 +27,21 @@ typedef struct bucket_list {
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: moderato suite run [--model PATH] [--json] [--failures N] FILE\n\n"
-            "Runs a functional test suite (JSON Lines, see docs/SUITE.md):\n"
-            "  {\"id\":...,\"functionality\":...,\"text\":...,\"labels\":{\"hate\":1},\"lang\":...}\n"
-            "A case passes when every asserted label's flag (score >= the label's operating\n"
-            "threshold) equals the expected value; absent labels are not asserted.\n"
-            "Prints accuracy per functionality, per language and overall.\n\n"
-            "options:\n"
-            "  --model PATH     model file (default: $MODERATO_MODEL or the shipped\n"
-            "                   models/default.momd)\n"
-            "  --json           one JSON object on stdout instead of tables\n"
-            "  --failures N     show up to N failing cases per functionality (default 0)\n\n"
-            "exit status: 0 suite scored (whatever the accuracy), 1 failure (model, I/O,\n"
-            "             malformed suite line), 2 usage\n");
+    fprintf(
+        f,
+        "usage: moderato suite run [--model PATH] [--json] [--failures N] FILE\n\n"
+        "Runs a functional test suite (JSON Lines, see docs/SUITE.md):\n"
+        "  {\"id\":...,\"functionality\":...,\"text\":...,\"labels\":{\"hate\":1},\"lang\":...}\n"
+        "A case passes when every asserted label's flag (score >= the label's operating\n"
+        "threshold) equals the expected value; absent labels are not asserted.\n"
+        "Prints accuracy per functionality, per language and overall.\n\n"
+        "options:\n"
+        "  --model PATH     model file (default: $MODERATO_MODEL or the shipped\n"
+        "                   models/default.momd)\n"
+        "  --json           one JSON object on stdout instead of tables\n"
+        "  --failures N     show up to N failing cases per functionality (default 0)\n\n"
+        "exit status: 0 suite scored (whatever the accuracy), 1 failure (model, I/O,\n"
+        "             malformed suite line), 2 usage\n");
 }
 
 /* Returns the bucket named `name` (n bytes), adding it when new; NULL on OOM. */
@@ -129,8 +130,10 @@ static int run_case(const mo_model *model, mo_model_scratch *s, float *scores, j
     json_t *val;
     int pass = 1;
     json_t *wrong = NULL;
-    json_object_foreach(labels, key, val) {
-        if (!json_is_integer(val) || (json_integer_value(val) != 0 && json_integer_value(val) != 1)) {
+    json_object_foreach(labels, key, val)
+    {
+        if (!json_is_integer(val) ||
+            (json_integer_value(val) != 0 && json_integer_value(val) != 1)) {
             fprintf(stderr, "moderato suite: %s:%llu: labels.%s: expected 0 or 1\n", file, line_no,
                     key);
             json_decref(wrong);
@@ -277,11 +280,11 @@ static int suite_run(int argc, char **argv)
     }
 
     if (as_json) {
-        json_t *o = json_pack("{s:s,s:s,s:s,s:I,s:I,s:f,s:o,s:o}", "schema", "moderato.suite/1",
-                              "model", model_path, "suite", file, "cases", (json_int_t)n_cases,
-                              "passed", (json_int_t)n_passed, "accuracy", acc(n_passed, n_cases),
-                              "functionality", table_json(&funcs, n_failures > 0), "lang",
-                              table_json(&langs, 0));
+        json_t *o =
+            json_pack("{s:s,s:s,s:s,s:I,s:I,s:f,s:o,s:o}", "schema", "moderato.suite/1", "model",
+                      model_path, "suite", file, "cases", (json_int_t)n_cases, "passed",
+                      (json_int_t)n_passed, "accuracy", acc(n_passed, n_cases), "functionality",
+                      table_json(&funcs, n_failures > 0), "lang", table_json(&langs, 0));
         if (!o)
             goto oom;
         char *s = json_dumps(o, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
