@@ -6,9 +6,10 @@
  * overall and per group of a field (--by); fairness per slice (--slice);
  * regression gates against a baseline (--baseline, --gate); side-by-side
  * comparison of two runs (--compare) and a paired bootstrap of two prediction
- * files (--compare-predictions). Unknown labels are excluded per label. The
- * metrics live in src/model and src/eval; this file parses, prints and maps
- * results to exit statuses. Output schema: docs/EVALUATION.md.
+ * files (--compare-predictions); --html writes the same results as one offline
+ * page with SVG plots (src/eval/html.c). Unknown labels are excluded per
+ * label. The metrics live in src/model and src/eval; this file parses, prints
+ * and maps results to exit statuses. Output schema: docs/EVALUATION.md.
  */
 #include "cli.h"
 #include "eval/eval.h"
@@ -60,7 +61,7 @@ typedef struct dataset {
 } dataset;
 
 typedef struct options {
-    const char *data, *model, *pred, *by, *baseline, *gate;
+    const char *data, *model, *pred, *by, *baseline, *gate, *html;
     const char *cmp[2];       /* --compare A.json B.json */
     const char *cmp_pred[2];  /* --compare-predictions A.jsonl B.jsonl */
     const char *slices[MAX_SLICES];
@@ -75,7 +76,8 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: moderato eval --data TEST.jsonl [--model PATH | --predictions FILE]\n"
             "                     [--by FIELD] [--slice FIELD]... [--bootstrap N] [--seed N]\n"
-            "                     [--sweep] [--json] [--baseline OLD.json --gate GATES.json]\n"
+            "                     [--sweep] [--json] [--html FILE]\n"
+            "                     [--baseline OLD.json --gate GATES.json]\n"
             "       moderato eval --compare A.json B.json\n"
             "       moderato eval --compare-predictions A.jsonl B.jsonl --data TEST.jsonl [--json]\n\n"
             "Measures a model on labeled JSON Lines data ({\"id\",\"text\",\"labels\":{...}}).\n"
@@ -101,6 +103,8 @@ static void usage(FILE *f)
             "  --seed N             bootstrap seed (default %u)\n"
             "  --sweep              print the threshold sweep (0.05..0.95) per label\n"
             "  --json               machine-readable output on stdout (schema moderato.eval/1)\n"
+            "  --html FILE          also write a self-contained offline HTML report (tables,\n"
+            "                       PR/ROC curves, reliability, sweep, confusion, group bars)\n"
             "  --baseline FILE      an earlier --json output to gate against (needs --gate)\n"
             "  --gate FILE          gates (JSON): {\"gates\":[{\"metric\":\"pr_auc\",\"labels\":[\"*\"],\n"
             "                       \"group\":\"all\",\"max_drop\":0.01}, ...]}\n"
@@ -892,6 +896,31 @@ static json_t *file_hash(const char *path, int trailer)
     return json_string(hex);
 }
 
+/* Writes the HTML report of root (the --json document) to path. */
+static int write_html(const dataset *d, const char *path, const json_t *root)
+{
+    size_t L = d->n_labels ? d->n_labels : 1;
+    const float **sp = malloc(L * sizeof *sp);
+    const int8_t **yp = malloc(L * sizeof *yp);
+    int rc = MO_ENOMEM;
+    if (sp && yp) {
+        for (size_t k = 0; k < d->n_labels; k++) {
+            sp[k] = d->s + k * d->cap;
+            yp[k] = d->y + k * d->cap;
+        }
+        mo_eval_html_input in = {root, d->n_labels, (const char *const *)d->labels, sp, yp, d->n};
+        mo_diag diag;
+        rc = mo__eval_html_write(path, &in, &diag);
+        if (rc)
+            mo_cli_print_diag("eval", rc, &diag);
+    } else {
+        fprintf(stderr, "moderato eval: out of memory\n");
+    }
+    free(sp);
+    free(yp);
+    return rc;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -919,6 +948,8 @@ static int parse_args(int argc, char **argv, options *o)
             o->model = v, i++;
         } else if (!strcmp(a, "--predictions") && v) {
             o->pred = v, i++;
+        } else if (!strcmp(a, "--html") && v) {
+            o->html = v, i++;
         } else if (!strcmp(a, "--by") && v) {
             o->by = v, i++;
         } else if (!strcmp(a, "--baseline") && v) {
@@ -949,7 +980,7 @@ static int parse_args(int argc, char **argv, options *o)
         }
     }
     if (o->cmp[0]) {
-        if (o->data || o->model || o->pred || o->cmp_pred[0] || o->gate || o->baseline) {
+        if (o->data || o->model || o->pred || o->cmp_pred[0] || o->gate || o->baseline || o->html) {
             fprintf(stderr, "moderato eval: --compare takes two --json files and nothing else\n");
             return -1;
         }
@@ -966,6 +997,10 @@ static int parse_args(int argc, char **argv, options *o)
     }
     if (!o->baseline != !o->gate) {
         fprintf(stderr, "moderato eval: --baseline and --gate go together\n");
+        return -1;
+    }
+    if (o->cmp_pred[0] && o->html) {
+        fprintf(stderr, "moderato eval: --html does not apply to --compare-predictions\n");
         return -1;
     }
     if (o->cmp_pred[0] && (o->gate || o->n_slices || o->by)) {
@@ -1234,6 +1269,8 @@ int mo_cmd_eval(int argc, char **argv)
             goto oom;
     if (report_fairness(&d, &opt, root))
         goto oom;
+    if (opt.html && write_html(&d, opt.html, root))
+        goto out;
     status = MO_EXIT_OK;
     if (opt.gate)
         status = run_gates(&opt, root);

@@ -138,4 +138,35 @@ int mo__eval_gate_check(const json_t *gates, const json_t *baseline, const json_
                         mo_eval_gate_row **rows, size_t *n_rows, size_t *n_failed,
                         mo_diag *diag);
 
+/* ==== HTML report (html.c) ==== */
+
+#define MO_EVAL_HTML_MAX_POINTS 200 /* points per PR / ROC curve */
+
+/* What the report is drawn from: a moderato.eval/1 document (the --json
+ * output) and the per-label scores and labels of all its items (the "all"
+ * group), from which the curves and the reliability diagram are computed.
+ * Everything is borrowed for the call. */
+typedef struct mo_eval_html_input {
+    const json_t *doc; /* moderato.eval/1 document */
+    size_t n_labels;
+    const char *const *label_names; /* (n_labels) as in doc's labels */
+    const float *const *scores;     /* (n_labels) arrays of n scores */
+    const int8_t *const *labels;    /* (n_labels) arrays of n labels, -1 unknown */
+    size_t n;                       /* items */
+} mo_eval_html_input;
+
+/* Appends one self-contained HTML page (inline CSS and SVG, no script, no
+ * external resource) to out: summary tables per group with 95% intervals; per
+ * label PR and ROC curves (at most MO_EVAL_HTML_MAX_POINTS points), a 10-bin
+ * reliability diagram, the threshold sweep and the confusion matrix at the
+ * operating threshold; per-group bars with CI whiskers (--by) and per-slice
+ * AUC bars (--slice). All text is HTML-escaped; undefined numbers print "-".
+ * Returns MO_OK, MO_EINVAL (no "groups.all" in doc) or MO_ENOMEM; on error
+ * out may hold a partial page (free it with mo__buf_free). */
+int mo__eval_html_render(const mo_eval_html_input *in, mo_buf *out);
+
+/* Renders the page and writes it to path atomically (mo__file_write_atomic).
+ * Returns MO_OK or the error with diag naming the file. */
+int mo__eval_html_write(const char *path, const mo_eval_html_input *in, mo_diag *diag);
+
 #endif /* MO_EVAL_H */

@@ -1,0 +1,757 @@
+/*
+ * html.c -- `moderato eval --html`: one self-contained offline HTML page (inline
+ * CSS, SVG drawn here, no scripts, no external resources) built from a
+ * moderato.eval/1 document plus the scores and labels it was computed from.
+ * Per label: a summary table with 95% intervals, PR and ROC curves (at most
+ * MO_EVAL_HTML_MAX_POINTS points, computed from the scores), a 10-bin
+ * reliability diagram, the threshold sweep and the 2x2 confusion matrix at the
+ * operating threshold; per --by group bars with CI whiskers and per --slice
+ * field grouped bars of subgroup / BPSN / BNSP AUC. Every text is escaped and
+ * every number is finite ("-" when undefined). May use base and jansson only.
+ */
+#include "eval/eval.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Writer with a sticky error: after the first failure every call is a no-op,
+ * so drawing code need not check each append. */
+typedef struct writer {
+    mo_buf *b;
+    int rc; /* MO_OK until an append fails */
+} writer;
+
+static void out(writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void out(writer *w, const char *fmt, ...)
+{
+    if (w->rc)
+        return;
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        w->rc = MO_EINVAL;
+        return;
+    }
+    if ((size_t)n < sizeof tmp) {
+        w->rc = mo__buf_append(w->b, tmp, (size_t)n);
+        return;
+    }
+    /* Long output: format again straight into the buffer. */
+    if ((w->rc = mo__buf_reserve(w->b, (size_t)n)))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(w->b->ptr + w->b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    w->b->len += (size_t)n;
+}
+
+/* Appends s with &, <, >, " and ' escaped. */
+static void esc(writer *w, const char *s)
+{
+    for (const char *p = s; *p && !w->rc; p++) {
+        switch (*p) {
+        case '&':
+            out(w, "&amp;");
+            break;
+        case '<':
+            out(w, "&lt;");
+            break;
+        case '>':
+            out(w, "&gt;");
+            break;
+        case '"':
+            out(w, "&quot;");
+            break;
+        case '\'':
+            out(w, "&#39;");
+            break;
+        default:
+            w->rc = mo__buf_append(w->b, p, 1);
+        }
+    }
+}
+
+/* A number with 4 decimals, or "-" when undefined. */
+static void num(writer *w, double x)
+{
+    if (isfinite(x))
+        out(w, "%.4f", x);
+    else
+        out(w, "-");
+}
+
+static double jnum(const json_t *o, const char *key)
+{
+    const json_t *v = json_object_get(o, key);
+    return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static double nan_zero(double x)
+{
+    return isfinite(x) ? x : 0;
+}
+
+static const char *jstr(const json_t *o, const char *key)
+{
+    const json_t *v = json_object_get(o, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* ==== Plot frame ==== */
+
+#define PW 300.0 /* plot width, px */
+#define PH 260.0 /* plot height, px */
+#define ML 44.0  /* margins: left, right, top, bottom */
+#define MR 12.0
+#define MT 26.0
+#define MB 38.0
+
+typedef struct frame {
+    double w, h; /* svg size, px */
+    double mb;   /* bottom margin, px */
+} frame;
+
+static double clamp01(double v)
+{
+    return !isfinite(v) ? 0 : v < 0 ? 0 : v > 1 ? 1 : v;
+}
+
+static double fx(const frame *f, double x)
+{
+    return ML + clamp01(x) * (f->w - ML - MR);
+}
+
+static double fy(const frame *f, double y)
+{
+    return f->h - f->mb - clamp01(y) * (f->h - MT - f->mb);
+}
+
+/* Opens an svg with a title, unit axes with ticks at 0, 0.25, ..., 1 and axis
+ * names. Close with `</svg>`. */
+static void frame_open(writer *w, frame *f, double width, double extra_bottom, const char *title,
+                       const char *xname, const char *yname, int x_ticks)
+{
+    f->w = width;
+    f->h = PH + extra_bottom;
+    f->mb = MB + extra_bottom;
+    out(w,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+        "viewBox=\"0 0 %.0f %.0f\" role=\"img\">",
+        f->w, f->h, f->w, f->h);
+    out(w, "<text x=\"%.1f\" y=\"16\" class=\"t\">", f->w / 2);
+    esc(w, title);
+    out(w, "</text>");
+    for (int i = 0; i <= 4; i++) {
+        double v = i / 4.0;
+        out(w, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>", fx(f, 0),
+            fy(f, v), fx(f, 1), fy(f, v));
+        out(w, "<text x=\"%.1f\" y=\"%.1f\" class=\"yl\">%.2f</text>", ML - 4, fy(f, v) + 4, v);
+        if (x_ticks) {
+            out(w, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>",
+                fx(f, v), fy(f, 0), fx(f, v), fy(f, 1));
+            out(w, "<text x=\"%.1f\" y=\"%.1f\" class=\"xl\">%.2f</text>", fx(f, v), fy(f, 0) + 14,
+                v);
+        }
+    }
+    out(w, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" class=\"box\"/>", ML, MT,
+        f->w - ML - MR, f->h - MT - f->mb);
+    if (xname && *xname) {
+        out(w, "<text x=\"%.1f\" y=\"%.1f\" class=\"an\">", (ML + f->w - MR) / 2, f->h - 6);
+        esc(w, xname);
+        out(w, "</text>");
+    }
+    out(w, "<text transform=\"translate(11 %.1f) rotate(-90)\" class=\"an\">",
+        (MT + f->h - f->mb) / 2);
+    esc(w, yname);
+    out(w, "</text>");
+}
+
+/* A polyline through (xs[i], ys[i]); undefined points break the line. */
+static void polyline(writer *w, const frame *f, const double *xs, const double *ys, size_t n,
+                     const char *cls)
+{
+    int open = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(xs[i]) || !isfinite(ys[i])) {
+            if (open)
+                out(w, "\"/>");
+            open = 0;
+            continue;
+        }
+        if (!open)
+            out(w, "<polyline class=\"%s\" points=\"", cls);
+        out(w, "%s%.1f,%.1f", open ? " " : "", fx(f, xs[i]), fy(f, ys[i]));
+        open = 1;
+    }
+    if (open)
+        out(w, "\"/>");
+}
+
+static void legend(writer *w, const frame *f, int row, const char *cls, const char *name)
+{
+    double x = f->w - MR - 86, y = MT + 14 + 14 * row;
+    out(w, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"%s\"/>", x, y - 4, x + 16,
+        y - 4, cls);
+    out(w, "<text x=\"%.1f\" y=\"%.1f\" class=\"lg\">", x + 20, y);
+    esc(w, name);
+    out(w, "</text>");
+}
+
+/* ==== Curves from scores ==== */
+
+typedef struct scored {
+    float s;
+    int8_t y;
+} scored;
+
+static int cmp_desc(const void *a, const void *b)
+{
+    float x = ((const scored *)a)->s, y = ((const scored *)b)->s;
+    return (x < y) - (x > y);
+}
+
+/* PR and ROC points at every distinct threshold of the known items, thinned
+ * to at most MO_EVAL_HTML_MAX_POINTS evenly spaced ones (first and last kept).
+ * rec/prec/fpr/tpr (OUT) have room for MO_EVAL_HTML_MAX_POINTS + 1 points; *n_out
+ * gets the count (0 when the label has no positive or no negative). */
+static int curves(const float *s, const int8_t *y, size_t n, double *rec, double *prec, double *fpr,
+                  double *tpr, size_t *n_out)
+{
+    *n_out = 0;
+    size_t m = 0, pos = 0;
+    for (size_t i = 0; i < n; i++)
+        if (y[i] >= 0 && isfinite(s[i]))
+            m++, pos += y[i] == 1;
+    if (!pos || pos == m)
+        return MO_OK;
+    scored *a = mo__malloc(m * sizeof *a);
+    if (!a)
+        return MO_ENOMEM;
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++)
+        if (y[i] >= 0 && isfinite(s[i]))
+            a[j].s = s[i], a[j].y = y[i], j++;
+    qsort(a, m, sizeof *a, cmp_desc);
+    size_t n_steps = 0;
+    for (size_t i = 0; i < m; i++)
+        n_steps += i + 1 == m || a[i + 1].s != a[i].s;
+    size_t stride = (n_steps + MO_EVAL_HTML_MAX_POINTS - 1) / MO_EVAL_HTML_MAX_POINTS;
+    if (!stride)
+        stride = 1;
+    size_t tp = 0, fp = 0, step = 0, k = 0;
+    size_t neg = m - pos;
+    fpr[k] = 0, tpr[k] = 0, rec[k] = 0, prec[k] = 1, k++;
+    for (size_t i = 0; i < m; i++) {
+        tp += a[i].y == 1;
+        fp += a[i].y == 0;
+        if (i + 1 < m && a[i + 1].s == a[i].s)
+            continue;
+        step++;
+        if (step % stride && step != n_steps)
+            continue;
+        if (k > MO_EVAL_HTML_MAX_POINTS)
+            k = MO_EVAL_HTML_MAX_POINTS; /* keep the last point within bounds */
+        rec[k] = (double)tp / (double)pos;
+        prec[k] = (double)tp / (double)(tp + fp);
+        fpr[k] = (double)fp / (double)neg;
+        tpr[k] = rec[k];
+        k++;
+    }
+    mo__free(a);
+    *n_out = k;
+    return MO_OK;
+}
+
+/* ==== Plots ==== */
+
+static void plot_pr(writer *w, const double *rec, const double *prec, size_t n, const json_t *jl)
+{
+    frame f;
+    frame_open(w, &f, PW, 0, "Precision-recall", "recall", "precision", 1);
+    if (n) {
+        polyline(w, &f, rec, prec, n, "c1");
+        double r = jnum(jl, "recall"), p = jnum(jl, "precision");
+        if (isfinite(r) && isfinite(p))
+            out(w, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" class=\"op\"/>", fx(&f, r), fy(&f, p));
+        legend(w, &f, 0, "c1", "curve");
+        out(w, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" class=\"op\"/>", f.w - MR - 78,
+            MT + 14 + 14 - 4);
+        out(w, "<text x=\"%.1f\" y=\"%.1f\" class=\"lg\">threshold</text>", f.w - MR - 66,
+            MT + 14 + 14);
+    } else {
+        out(w, "<text x=\"%.1f\" y=\"%.1f\" class=\"t\">needs both classes</text>", f.w / 2,
+            f.h / 2);
+    }
+    out(w, "</svg>");
+}
+
+static void plot_roc(writer *w, const double *fpr, const double *tpr, size_t n, const json_t *jl)
+{
+    frame f;
+    frame_open(w, &f, PW, 0, "ROC", "false positive rate", "true positive rate", 1);
+    double d[2] = {0, 1};
+    polyline(w, &f, d, d, 2, "diag");
+    if (n) {
+        polyline(w, &f, fpr, tpr, n, "c2");
+        double x = jnum(jl, "fpr"), y = jnum(jl, "recall");
+        if (isfinite(x) && isfinite(y))
+            out(w, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" class=\"op\"/>", fx(&f, x), fy(&f, y));
+    }
+    out(w, "</svg>");
+}
+
+/* Reliability diagram: per equal-width bin, mean score vs. fraction positive;
+ * the dot's area follows the bin's share of the items. */
+static void plot_reliability(writer *w, const float *s, const int8_t *y, size_t n)
+{
+    double sum_s[10] = {0}, sum_y[10] = {0}, cnt[10] = {0}, total = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (y[i] < 0 || !isfinite(s[i]))
+            continue;
+        double v = clamp01(s[i]);
+        int b = (int)(v * 10);
+        if (b > 9)
+            b = 9;
+        sum_s[b] += v, sum_y[b] += y[i], cnt[b]++, total++;
+    }
+    frame f;
+    frame_open(w, &f, PW, 0, "Reliability (10 bins)", "mean score", "fraction positive", 1);
+    double d[2] = {0, 1};
+    polyline(w, &f, d, d, 2, "diag");
+    double xs[10], ys[10];
+    for (int b = 0; b < 10; b++) {
+        xs[b] = cnt[b] ? sum_s[b] / cnt[b] : NAN;
+        ys[b] = cnt[b] ? sum_y[b] / cnt[b] : NAN;
+    }
+    polyline(w, &f, xs, ys, 10, "c1");
+    for (int b = 0; b < 10; b++) {
+        if (!cnt[b])
+            continue;
+        double r = 2.5 + 9 * sqrt(cnt[b] / total);
+        out(w,
+            "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" class=\"dot\"><title>%.0f items</title>"
+            "</circle>",
+            fx(&f, xs[b]), fy(&f, ys[b]), r, cnt[b]);
+    }
+    out(w, "</svg>");
+}
+
+static void plot_sweep(writer *w, const json_t *jl)
+{
+    const json_t *sw = json_object_get(jl, "sweep");
+    size_t n = json_array_size(sw);
+    if (n > MO_EVAL_SWEEP_N)
+        n = MO_EVAL_SWEEP_N;
+    double t[MO_EVAL_SWEEP_N], p[MO_EVAL_SWEEP_N], r[MO_EVAL_SWEEP_N], f1[MO_EVAL_SWEEP_N];
+    for (size_t i = 0; i < n; i++) {
+        const json_t *pt = json_array_get(sw, i);
+        t[i] = jnum(pt, "threshold");
+        p[i] = jnum(pt, "precision");
+        r[i] = jnum(pt, "recall");
+        f1[i] = jnum(pt, "f1");
+    }
+    frame f;
+    frame_open(w, &f, PW, 0, "Threshold sweep", "threshold", "value", 1);
+    double th = jnum(jl, "threshold");
+    if (isfinite(th))
+        out(w, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"thr\"/>", fx(&f, th),
+            fy(&f, 0), fx(&f, th), fy(&f, 1));
+    polyline(w, &f, t, p, n, "c1");
+    polyline(w, &f, t, r, n, "c2");
+    polyline(w, &f, t, f1, n, "c3");
+    legend(w, &f, 0, "c1", "precision");
+    legend(w, &f, 1, "c2", "recall");
+    legend(w, &f, 2, "c3", "F1");
+    legend(w, &f, 3, "thr", "operating");
+    out(w, "</svg>");
+}
+
+static void plot_confusion(writer *w, const json_t *jl)
+{
+    static const char *const key[2][2] = {{"tp", "fn"}, {"fp", "tn"}};
+    static const char *const name[2][2] = {{"TP", "FN"}, {"FP", "TN"}};
+    double c[2][2], total = 0;
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++)
+            c[i][j] = nan_zero(jnum(jl, key[i][j])), total += c[i][j];
+    out(w,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+        "viewBox=\"0 0 %.0f %.0f\" role=\"img\">",
+        PW, PH, PW, PH);
+    out(w, "<text x=\"%.1f\" y=\"16\" class=\"t\">Confusion at threshold ", PW / 2);
+    num(w, jnum(jl, "threshold"));
+    out(w, "</text>");
+    double x0 = 80, y0 = 50, cw = 100, ch = 80;
+    out(w, "<text x=\"%.1f\" y=\"40\" class=\"an\">predicted positive</text>", x0 + cw / 2);
+    out(w, "<text x=\"%.1f\" y=\"40\" class=\"an\">predicted negative</text>", x0 + cw * 1.5);
+    out(w, "<text x=\"%.1f\" y=\"%.1f\" class=\"yl\">actual pos.</text>", x0 - 4, y0 + ch / 2 + 4);
+    out(w, "<text x=\"%.1f\" y=\"%.1f\" class=\"yl\">actual neg.</text>", x0 - 4,
+        y0 + ch * 1.5 + 4);
+    for (int i = 0; i < 2; i++) {
+        for (int j = 0; j < 2; j++) {
+            double share = total > 0 ? c[i][j] / total : 0;
+            double op = 0.08 + 0.8 * sqrt(share);
+            out(w,
+                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" class=\"%s\" "
+                "fill-opacity=\"%.3f\"/>",
+                x0 + j * cw, y0 + i * ch, cw, ch, i == j ? "ok" : "bad", op);
+            out(w, "<text x=\"%.1f\" y=\"%.1f\" class=\"cm\">%s %.0f</text>", x0 + j * cw + cw / 2,
+                y0 + i * ch + ch / 2, name[i][j], c[i][j]);
+            out(w, "<text x=\"%.1f\" y=\"%.1f\" class=\"an\">%.1f%%</text>", x0 + j * cw + cw / 2,
+                y0 + i * ch + ch / 2 + 16, 100 * share);
+        }
+    }
+    out(w, "</svg>");
+}
+
+/* Bars of values in [0, 1] for n_cats categories and n_series series, with
+ * optional CI whiskers (lo/hi NAN = none) and a dashed reference line. */
+static void plot_bars(writer *w, const char *title, const char *yname, const char *const *cats,
+                      size_t n_cats, size_t n_series, const char *const *series_names,
+                      const double *v, const double *lo, const double *hi, double ref)
+{
+    double slot = n_series > 1 ? 16.0 * (double)n_series + 10 : 34;
+    double width = ML + MR + slot * (double)n_cats + 10;
+    if (width < PW)
+        width = PW;
+    frame f;
+    frame_open(w, &f, width, n_series > 1 ? 64 : 50, title, NULL, yname, 0);
+    if (isfinite(ref)) {
+        out(w, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"thr\"/>", fx(&f, 0),
+            fy(&f, ref), fx(&f, 1), fy(&f, ref));
+    }
+    double plot_w = f.w - ML - MR;
+    double step = plot_w / (double)(n_cats ? n_cats : 1);
+    double bw = (step - 8) / (double)(n_series ? n_series : 1);
+    if (bw > 28)
+        bw = 28;
+    for (size_t c = 0; c < n_cats; c++) {
+        double cx = ML + step * ((double)c + 0.5);
+        double left = cx - bw * (double)n_series / 2;
+        for (size_t s = 0; s < n_series; s++) {
+            size_t i = c * n_series + s;
+            double x = left + bw * (double)s;
+            if (!isfinite(v[i])) {
+                out(w, "<text x=\"%.1f\" y=\"%.1f\" class=\"an\">-</text>", x + bw / 2,
+                    fy(&f, 0) - 4);
+                continue;
+            }
+            out(w,
+                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" class=\"s%zu\">"
+                "<title>",
+                x + 1, fy(&f, v[i]), bw - 2, fy(&f, 0) - fy(&f, v[i]), s % 3 + 1);
+            esc(w, cats[c]);
+            out(w, " ");
+            num(w, v[i]);
+            out(w, "</title></rect>");
+            if (lo && hi && isfinite(lo[i]) && isfinite(hi[i])) {
+                double mx = x + bw / 2;
+                out(w, "<path class=\"wh\" d=\"M%.1f %.1fV%.1fM%.1f %.1fH%.1fM%.1f %.1fH%.1f\"/>",
+                    mx, fy(&f, lo[i]), fy(&f, hi[i]), mx - 4, fy(&f, lo[i]), mx + 4, mx - 4,
+                    fy(&f, hi[i]), mx + 4);
+            }
+        }
+        out(w, "<text transform=\"translate(%.1f %.1f) rotate(30)\" class=\"bl\">", cx - 4,
+            fy(&f, 0) + 12);
+        esc(w, cats[c]);
+        out(w, "</text>");
+    }
+    for (size_t s = 0; n_series > 1 && s < n_series; s++) {
+        double x = ML + 100 * (double)s, y = f.h - 6;
+        out(w, "<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\" class=\"s%zu\"/>", x, y - 9,
+            s % 3 + 1);
+        out(w, "<text x=\"%.1f\" y=\"%.1f\" class=\"lg\">", x + 14, y);
+        esc(w, series_names[s]);
+        out(w, "</text>");
+    }
+    out(w, "</svg>");
+}
+
+/* ==== Page ==== */
+
+static const char css[] =
+    "body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;background:#fff}"
+    "h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ccc}"
+    "h3{font-size:16px;margin:18px 0 6px}.meta{color:#555}"
+    "table{border-collapse:collapse;margin:8px 0}td,th{padding:3px 8px;text-align:right;"
+    "border-bottom:1px solid "
+    "#e4e4e4;white-space:nowrap}th{background:#f3f3f3}td:first-child,th:first-child"
+    "{text-align:left}.ci{color:#777;font-size:12px}.plots{display:flex;flex-wrap:wrap;gap:8px}"
+    "svg{border:1px solid #e4e4e4;background:#fff}svg text{font:11px sans-serif;fill:#333}"
+    "svg .t{font-size:13px;font-weight:600;text-anchor:middle}svg .yl{text-anchor:end}"
+    "svg .xl,svg .an,svg .cm{text-anchor:middle}svg .cm{font-size:14px;font-weight:600}"
+    "svg .bl{text-anchor:start}"
+    ".grid{stroke:#eee}.box{fill:none;stroke:#999}.diag{fill:none;stroke:#bbb;"
+    "stroke-dasharray:4 3}.c1,.c2,.c3{fill:none;stroke-width:2}.c1{stroke:#1f77b4}"
+    ".c2{stroke:#d62728}.c3{stroke:#2ca02c}.thr{stroke:#555;stroke-dasharray:5 3}"
+    ".op{fill:#ff7f0e;stroke:#fff}.dot{fill:#1f77b4;fill-opacity:.55}"
+    ".ok{fill:#2ca02c}.bad{fill:#d62728}.s1{fill:#1f77b4}.s2{fill:#ff7f0e}.s3{fill:#9467bd}"
+    ".wh{stroke:#111;stroke-width:1.5;fill:none}.ci{display:block}";
+
+/* Value and its interval in one table cell. */
+static void cell_ci(writer *w, const json_t *jl, const char *metric)
+{
+    out(w, "<td>");
+    num(w, jnum(jl, metric));
+    const json_t *c = json_object_get(json_object_get(jl, "ci"), metric);
+    if (json_array_size(c) == 2) {
+        out(w, " <span class=\"ci\">[");
+        num(w,
+            json_is_number(json_array_get(c, 0)) ? json_number_value(json_array_get(c, 0)) : NAN);
+        out(w, ", ");
+        num(w,
+            json_is_number(json_array_get(c, 1)) ? json_number_value(json_array_get(c, 1)) : NAN);
+        out(w, "]</span>");
+    }
+    out(w, "</td>");
+}
+
+static void summary_table(writer *w, const char *group, const json_t *jg)
+{
+    out(w, "<h3>");
+    esc(w, group);
+    out(w,
+        " (%.0f items)</h3><table><tr><th>label</th><th>known</th><th>positives</th>"
+        "<th>PR-AUC</th><th>ROC-AUC</th><th>threshold</th><th>precision</th><th>recall</th>"
+        "<th>F1</th><th>FPR</th><th>best F1</th><th>ECE</th></tr>",
+        nan_zero(jnum(jg, "n_items")));
+    const char *name;
+    const json_t *jl;
+    json_object_foreach((json_t *)json_object_get(jg, "labels"), name, jl)
+    {
+        out(w, "<tr><td>");
+        esc(w, name);
+        out(w, "</td><td>%.0f</td><td>%.0f</td>", nan_zero(jnum(jl, "n_known")),
+            nan_zero(jnum(jl, "support")));
+        cell_ci(w, jl, "pr_auc");
+        cell_ci(w, jl, "roc_auc");
+        out(w, "<td>");
+        num(w, jnum(jl, "threshold"));
+        out(w, "</td>");
+        cell_ci(w, jl, "precision");
+        cell_ci(w, jl, "recall");
+        cell_ci(w, jl, "f1");
+        const char *rest[] = {"fpr", "best_f1", "ece"};
+        for (int i = 0; i < 3; i++) {
+            out(w, "<td>");
+            num(w, jnum(jl, rest[i]));
+            out(w, "</td>");
+        }
+        out(w, "</tr>");
+    }
+    out(w, "<tr><td>macro</td><td></td><td></td><td>");
+    num(w, jnum(jg, "macro_pr_auc"));
+    out(w, "</td><td>");
+    num(w, jnum(jg, "macro_roc_auc"));
+    out(w, "</td><td></td><td></td><td></td><td>");
+    num(w, jnum(jg, "macro_f1"));
+    out(w, "</td><td></td><td></td><td></td></tr></table>");
+}
+
+/* --by: per label, PR-AUC and F1 per group with their interval whiskers and
+ * the overall value as a dashed line. */
+static int by_bars(writer *w, const json_t *groups, const char *label)
+{
+    size_t n = json_object_size(groups);
+    const char **cats = mo__calloc(n ? n : 1, sizeof *cats);
+    double *v = mo__calloc(n ? 3 * n : 1, sizeof *v);
+    if (!cats || !v) {
+        mo__free(cats);
+        mo__free(v);
+        return MO_ENOMEM;
+    }
+    double *lo = v + n, *hi = v + 2 * n;
+    static const char *const metrics[2] = {"pr_auc", "f1"};
+    static const char *const titles[2] = {"PR-AUC per group (95% CI)", "F1 per group (95% CI)"};
+    static const char *const ynames[2] = {"PR-AUC", "F1"};
+    for (int q = 0; q < 2; q++) {
+        size_t c = 0;
+        const char *g;
+        const json_t *jg;
+        json_object_foreach((json_t *)groups, g, jg)
+        {
+            if (!strcmp(g, "all"))
+                continue;
+            const json_t *jl = json_object_get(json_object_get(jg, "labels"), label);
+            const json_t *ci = json_object_get(json_object_get(jl, "ci"), metrics[q]);
+            cats[c] = g;
+            v[c] = jnum(jl, metrics[q]);
+            lo[c] = json_is_number(json_array_get(ci, 0)) ? json_number_value(json_array_get(ci, 0))
+                                                          : NAN;
+            hi[c] = json_is_number(json_array_get(ci, 1)) ? json_number_value(json_array_get(ci, 1))
+                                                          : NAN;
+            c++;
+        }
+        const json_t *all =
+            json_object_get(json_object_get(json_object_get(groups, "all"), "labels"), label);
+        plot_bars(w, titles[q], ynames[q], cats, c, 1, NULL, v, lo, hi, jnum(all, metrics[q]));
+    }
+    mo__free(cats);
+    mo__free(v);
+    return MO_OK;
+}
+
+/* --slice: per slice field, grouped bars of subgroup, BPSN and BNSP AUC. */
+static int slice_bars(writer *w, const json_t *fairness, const char *label)
+{
+    static const char *const series[3] = {"subgroup AUC", "BPSN AUC", "BNSP AUC"};
+    static const char *const keys[3] = {"subgroup_auc", "bpsn_auc", "bnsp_auc"};
+    const char *field;
+    const json_t *jf;
+    json_object_foreach((json_t *)fairness, field, jf)
+    {
+        const json_t *jl = json_object_get(json_object_get(jf, "labels"), label);
+        const json_t *subs = json_object_get(jl, "subgroups");
+        size_t n = json_object_size(subs);
+        if (!n)
+            continue;
+        const char **cats = mo__calloc(n, sizeof *cats);
+        double *v = mo__calloc(3 * n, sizeof *v);
+        if (!cats || !v) {
+            mo__free(cats);
+            mo__free(v);
+            return MO_ENOMEM;
+        }
+        size_t c = 0;
+        const char *g;
+        const json_t *js;
+        json_object_foreach((json_t *)subs, g, js)
+        {
+            cats[c] = g;
+            for (int s = 0; s < 3; s++)
+                v[c * 3 + s] = jnum(js, keys[s]);
+            c++;
+        }
+        mo_buf tb = {0};
+        writer tw = {&tb, MO_OK};
+        out(&tw, "--slice %s", field);
+        if (!tw.rc)
+            plot_bars(w, tb.ptr, "AUC", cats, c, 3, series, v, NULL, NULL, jnum(jl, "overall_auc"));
+        mo__buf_free(&tb);
+        mo__free(cats);
+        mo__free(v);
+        if (tw.rc)
+            return tw.rc;
+        out(w, "<p class=\"meta\">");
+        esc(w, field);
+        out(w, ": final bias score ");
+        num(w, jnum(jl, "final_score"));
+        out(w, ", max FPR gap ");
+        num(w, jnum(jl, "max_fpr_gap"));
+        out(w, ", max FNR gap ");
+        num(w, jnum(jl, "max_fnr_gap"));
+        out(w, "; dashed line: overall AUC; &quot;-&quot;: too few examples.</p>");
+    }
+    return MO_OK;
+}
+
+int mo__eval_html_render(const mo_eval_html_input *in, mo_buf *buf)
+{
+    writer wr = {buf, MO_OK}, *w = &wr;
+    const json_t *doc = in->doc;
+    const json_t *groups = json_object_get(doc, "groups");
+    const json_t *all = json_object_get(groups, "all");
+    const json_t *fairness = json_object_get(doc, "fairness");
+    if (!json_is_object(all))
+        return MO_EINVAL;
+    size_t cap = MO_EVAL_HTML_MAX_POINTS + 1;
+    double *pts = mo__malloc(4 * cap * sizeof *pts);
+    if (!pts)
+        return MO_ENOMEM;
+    out(w,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<title>moderato eval report</title><style>%s</style></head><body>\n",
+        css);
+    out(w, "<h1>moderato eval report</h1><p class=\"meta\">data ");
+    esc(w, jstr(doc, "data") ? jstr(doc, "data") : "-");
+    out(w, " (xxh64 ");
+    esc(w, jstr(doc, "data_xxh64") ? jstr(doc, "data_xxh64") : "-");
+    if (jstr(doc, "model")) {
+        out(w, "), model ");
+        esc(w, jstr(doc, "model"));
+        out(w, " (xxh64 ");
+        esc(w, jstr(doc, "model_xxh64") ? jstr(doc, "model_xxh64") : "-");
+    } else {
+        out(w, "), predictions ");
+        esc(w, jstr(doc, "predictions") ? jstr(doc, "predictions") : "-");
+        out(w, " (");
+    }
+    const json_t *boot = json_object_get(doc, "bootstrap");
+    out(w,
+        "); 95%% intervals from %.0f bootstrap resamples, seed %.0f. Definitions: "
+        "docs/EVALUATION.md.</p>\n",
+        nan_zero(jnum(boot, "resamples")), nan_zero(jnum(boot, "seed")));
+
+    out(w, "<h2>Summary</h2>");
+    const char *g;
+    const json_t *jg;
+    summary_table(w, "all", all);
+
+    int rc = MO_OK;
+    const json_t *labels = json_object_get(all, "labels");
+    for (size_t k = 0; k < in->n_labels && !rc && !w->rc; k++) {
+        const json_t *jl = json_object_get(labels, in->label_names[k]);
+        if (!jl)
+            continue; /* no known item */
+        size_t n_pts;
+        double *rec = pts, *prec = pts + cap, *fpr = pts + 2 * cap, *tpr = pts + 3 * cap;
+        rc = curves(in->scores[k], in->labels[k], in->n, rec, prec, fpr, tpr, &n_pts);
+        if (rc)
+            break;
+        out(w, "\n<h2>");
+        esc(w, in->label_names[k]);
+        out(w, "</h2><p class=\"meta\">PR-AUC ");
+        num(w, jnum(jl, "pr_auc"));
+        out(w, ", ROC-AUC ");
+        num(w, jnum(jl, "roc_auc"));
+        out(w, ", ECE ");
+        num(w, jnum(jl, "ece"));
+        out(w, "; orange dot: the operating threshold ");
+        num(w, jnum(jl, "threshold"));
+        out(w, ".</p><div class=\"plots\">");
+        plot_pr(w, rec, prec, n_pts, jl);
+        plot_roc(w, fpr, tpr, n_pts, jl);
+        plot_reliability(w, in->scores[k], in->labels[k], in->n);
+        plot_sweep(w, jl);
+        plot_confusion(w, jl);
+        out(w, "</div>");
+        if (json_object_size(groups) > 1 || json_object_size(fairness)) {
+            out(w, "<div class=\"plots\">");
+            if (json_object_size(groups) > 1)
+                rc = by_bars(w, groups, in->label_names[k]);
+            if (!rc && json_object_size(fairness))
+                rc = slice_bars(w, fairness, in->label_names[k]);
+            out(w, "</div>");
+        }
+    }
+    if (json_object_size(groups) > 1) {
+        out(w, "\n<h2>Per ");
+        esc(w, jstr(doc, "by") ? jstr(doc, "by") : "group");
+        out(w, "</h2>");
+        json_object_foreach((json_t *)groups, g, jg)
+        {
+            if (strcmp(g, "all"))
+                summary_table(w, g, jg);
+        }
+    }
+    out(w, "\n</body></html>\n");
+    mo__free(pts);
+    return rc ? rc : w->rc;
+}
+
+int mo__eval_html_write(const char *path, const mo_eval_html_input *in, mo_diag *diag)
+{
+    mo_buf b = {0};
+    int rc = mo__eval_html_render(in, &b);
+    if (rc)
+        rc = mo__diag_set(diag, rc, path, 0, NULL, "cannot render the HTML report");
+    else
+        rc = mo__file_write_atomic(path, b.ptr, b.len, diag);
+    mo__buf_free(&b);
+    return rc;
+}
