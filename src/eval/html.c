@@ -387,8 +387,8 @@ static void plot_confusion(writer *w, const json_t *jl)
     num(w, jnum(jl, "threshold"));
     out(w, "</text>");
     double x0 = 80, y0 = 50, cw = 100, ch = 80;
-    out(w, "<text x=\"%.1f\" y=\"40\" class=\"an\">predicted positive</text>", x0 + cw / 2);
-    out(w, "<text x=\"%.1f\" y=\"40\" class=\"an\">predicted negative</text>", x0 + cw * 1.5);
+    out(w, "<text x=\"%.1f\" y=\"40\" class=\"an\">pred. positive</text>", x0 + cw / 2);
+    out(w, "<text x=\"%.1f\" y=\"40\" class=\"an\">pred. negative</text>", x0 + cw * 1.5);
     out(w, "<text x=\"%.1f\" y=\"%.1f\" class=\"yl\">actual pos.</text>", x0 - 4, y0 + ch / 2 + 4);
     out(w, "<text x=\"%.1f\" y=\"%.1f\" class=\"yl\">actual neg.</text>", x0 - 4,
         y0 + ch * 1.5 + 4);
@@ -416,7 +416,7 @@ static void plot_bars(writer *w, const char *title, const char *yname, const cha
                       const double *v, const double *lo, const double *hi, double ref)
 {
     double slot = n_series > 1 ? 16.0 * (double)n_series + 10 : 34;
-    double width = ML + MR + slot * (double)n_cats + 10;
+    double width = ML + MR + slot * (double)n_cats + 40; /* room for the last rotated name */
     if (width < PW)
         width = PW;
     frame f;
@@ -425,7 +425,7 @@ static void plot_bars(writer *w, const char *title, const char *yname, const cha
         out(w, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"thr\"/>", fx(&f, 0),
             fy(&f, ref), fx(&f, 1), fy(&f, ref));
     }
-    double plot_w = f.w - ML - MR;
+    double plot_w = f.w - ML - MR - 30;
     double step = plot_w / (double)(n_cats ? n_cats : 1);
     double bw = (step - 8) / (double)(n_series ? n_series : 1);
     if (bw > 28)
