@@ -36,19 +36,19 @@ MO_API const char *mo_version(void);
 
 /* ==== Errors ==== */
 
-#define MO_ERRNO_MAP(XX)                                                                          \
-    XX(EINVAL, -1, "invalid argument")                                                           \
-    XX(ENOMEM, -2, "out of memory")                                                              \
-    XX(EIO, -3, "input/output error")                                                            \
-    XX(EPARSE, -4, "parse error")                                                                \
-    XX(EFORMAT, -5, "bad or truncated file")                                                     \
-    XX(EVERSION, -6, "unsupported file format version")                                          \
-    XX(ELIMIT, -7, "input over a configured limit")                                              \
-    XX(ENOTFOUND, -8, "not found")                                                               \
-    XX(EBUSY, -9, "resource busy")                                                               \
-    XX(ETIMEDOUT, -10, "timed out")                                                              \
-    XX(ESTOPPED, -11, "stopped by callback")                                                     \
-    XX(EAGAIN, -12, "incomplete, call again")                                                    \
+#define MO_ERRNO_MAP(XX)                                                                           \
+    XX(EINVAL, -1, "invalid argument")                                                             \
+    XX(ENOMEM, -2, "out of memory")                                                                \
+    XX(EIO, -3, "input/output error")                                                              \
+    XX(EPARSE, -4, "parse error")                                                                  \
+    XX(EFORMAT, -5, "bad or truncated file")                                                       \
+    XX(EVERSION, -6, "unsupported file format version")                                            \
+    XX(ELIMIT, -7, "input over a configured limit")                                                \
+    XX(ENOTFOUND, -8, "not found")                                                                 \
+    XX(EBUSY, -9, "resource busy")                                                                 \
+    XX(ETIMEDOUT, -10, "timed out")                                                                \
+    XX(ESTOPPED, -11, "stopped by callback")                                                       \
+    XX(EAGAIN, -12, "incomplete, call again")                                                      \
     XX(ENAN, -13, "numeric failure (NaN or infinity)")
 
 enum mo_errno {
@@ -69,12 +69,12 @@ MO_API const char *mo_err_name(int code);
  * when the error has a location (line and col are 1-based, 0 = unknown).
  */
 typedef struct mo_diag {
-    int code;        /* the MO_E* code returned */
-    char file[256];  /* input file or "" */
-    uint64_t line;   /* 1-based line, 0 = none */
-    uint32_t col;    /* 1-based column, 0 = none */
-    char field[64];  /* JSON key or model field, "" = none */
-    char msg[512];   /* full sentence describing the problem */
+    int code;       /* the MO_E* code returned */
+    char file[256]; /* input file or "" */
+    uint64_t line;  /* 1-based line, 0 = none */
+    uint32_t col;   /* 1-based column, 0 = none */
+    char field[64]; /* JSON key or model field, "" = none */
+    char msg[512];  /* full sentence describing the problem */
 } mo_diag;
 
 /* ==== Memory ==== */
@@ -124,15 +124,15 @@ MO_API const char *mo_norm_flag_name(uint32_t flag);
  * [src_start[i], src_end[i]). Both strings are NUL-terminated for convenience.
  */
 typedef struct mo_norm_view {
-    const char *text;          /* primary reading, UTF-8 */
-    size_t len;                /* bytes in text */
-    const uint32_t *src_start; /* (len) first original byte of each output byte */
-    const uint32_t *src_end;   /* (len) one past the last original byte */
-    const char *alt;           /* leet reading or NULL */
-    size_t alt_len;            /* bytes in alt */
+    const char *text;              /* primary reading, UTF-8 */
+    size_t len;                    /* bytes in text */
+    const uint32_t *src_start;     /* (len) first original byte of each output byte */
+    const uint32_t *src_end;       /* (len) one past the last original byte */
+    const char *alt;               /* leet reading or NULL */
+    size_t alt_len;                /* bytes in alt */
     const uint32_t *alt_src_start; /* (alt_len) */
     const uint32_t *alt_src_end;   /* (alt_len) */
-    uint32_t flags;            /* mo_norm_flag bits that fired */
+    uint32_t flags;                /* mo_norm_flag bits that fired */
 } mo_norm_view;
 
 typedef struct mo_normalizer mo_normalizer;
@@ -199,29 +199,29 @@ MO_API int mo_model_predict(const mo_model *model, mo_model_scratch *s, const ch
 
 /** Training options; mo_train_options_default() fills sensible values. */
 typedef struct mo_train_options {
-    uint64_t seed;              /* PRNG seed for shuffling and init */
-    uint32_t epochs;            /* maximum epochs */
-    uint32_t patience;          /* early stop after this many epochs without dev gain */
-    uint32_t hash_bits;         /* log2 of the feature buckets */
-    uint32_t word_ngrams;       /* 1 or 2 */
-    uint32_t char_min, char_max;/* char n-gram lengths, 0 = none */
-    float lr;                   /* AdaGrad base learning rate */
-    float l2;                   /* L2 penalty per example */
-    float target_precision;     /* operating thresholds aim for this precision on dev */
-    int class_weight;           /* 0 = none (default), 1 = positives weigh sqrt(neg/pos), max 10 */
-    int quantize;               /* store weights as int8 */
-    int verbose;                /* progress lines on stderr */
+    uint64_t seed;               /* PRNG seed for shuffling and init */
+    uint32_t epochs;             /* maximum epochs */
+    uint32_t patience;           /* early stop after this many epochs without dev gain */
+    uint32_t hash_bits;          /* log2 of the feature buckets */
+    uint32_t word_ngrams;        /* 1 or 2 */
+    uint32_t char_min, char_max; /* char n-gram lengths, 0 = none */
+    float lr;                    /* AdaGrad base learning rate */
+    float l2;                    /* L2 penalty per example */
+    float target_precision;      /* operating thresholds aim for this precision on dev */
+    int class_weight;            /* 0 = none (default), 1 = positives weigh sqrt(neg/pos), max 10 */
+    int quantize;                /* store weights as int8 */
+    int verbose;                 /* progress lines on stderr */
 } mo_train_options;
 
 MO_API void mo_train_options_default(mo_train_options *opt);
 
 /** Progress passed to a training callback once per epoch. */
 typedef struct mo_train_progress {
-    uint32_t epoch;       /* 1-based */
-    uint32_t epochs;      /* maximum */
-    double train_loss;    /* mean masked log loss this epoch */
-    double dev_loss;      /* mean masked log loss on dev */
-    double dev_pr_auc;    /* macro PR-AUC on dev over labels with positives */
+    uint32_t epoch;    /* 1-based */
+    uint32_t epochs;   /* maximum */
+    double train_loss; /* mean masked log loss this epoch */
+    double dev_loss;   /* mean masked log loss on dev */
+    double dev_pr_auc; /* macro PR-AUC on dev over labels with positives */
     double examples_per_s;
 } mo_train_progress;
 
@@ -238,7 +238,6 @@ typedef int (*mo_train_progress_fn)(const mo_train_progress *p, void *user);
 MO_API int mo_train_files(const char *train_path, const char *dev_path, const char *const *labels,
                           const mo_train_options *opt, const char *out_path,
                           mo_train_progress_fn progress, void *user, mo_diag *diag);
-
 
 /* ==== Engine: the moderation pipeline ==== */
 
@@ -280,8 +279,8 @@ MO_API int mo_moderate(const mo_engine *engine, mo_scratch *scratch, const char 
  * on MO_OK `decision_json` (decision_len bytes) is borrowed for the call
  * only; otherwise `diag` says why. Return non-zero to stop the batch.
  */
-typedef int (*mo_decision_fn)(size_t index, int rc, const char *decision_json,
-                              size_t decision_len, const mo_diag *diag, void *user);
+typedef int (*mo_decision_fn)(size_t index, int rc, const char *decision_json, size_t decision_len,
+                              const mo_diag *diag, void *user);
 
 /**
  * Moderates n items with one scratch, calling fn for each in order. A bad
@@ -289,9 +288,8 @@ typedef int (*mo_decision_fn)(size_t index, int rc, const char *decision_json,
  * split the items and give each thread its own scratch.
  * @return MO_OK, MO_EINVAL, or MO_ESTOPPED when fn asked to stop.
  */
-MO_API int mo_moderate_batch(const mo_engine *engine, mo_scratch *scratch,
-                             const char *const *items, const size_t *item_lens, size_t n,
-                             mo_decision_fn fn, void *user);
+MO_API int mo_moderate_batch(const mo_engine *engine, mo_scratch *scratch, const char *const *items,
+                             const size_t *item_lens, size_t n, mo_decision_fn fn, void *user);
 
 #ifdef __cplusplus
 }

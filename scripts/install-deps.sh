@@ -6,7 +6,7 @@
 set -eu
 
 BUILD_PKGS="build-essential pkg-config libutf8proc-dev libjansson-dev libxxhash-dev libcmocka-dev libvectorscan-dev libyaml-dev"
-TEST_PKGS="clang libclang-rt-14-dev python3 python3-sklearn python3-numpy fasttext chromium"
+TEST_PKGS="clang clang-format libclang-rt-14-dev python3 python3-sklearn python3-numpy fasttext chromium"
 BENCH_PKGS="hyperfine"
 
 pkgs="$BUILD_PKGS $TEST_PKGS"

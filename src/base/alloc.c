@@ -117,3 +117,24 @@ char *mo__strndup(const char *s, size_t n)
     d[n] = '\0';
     return d;
 }
+
+int mo__grow(void **p, size_t *cap, size_t need, size_t elem, size_t min_cap)
+{
+    if (need <= *cap)
+        return MO_OK;
+    size_t n = *cap ? *cap : (min_cap ? min_cap : 1);
+    while (n < need) {
+        if (n > SIZE_MAX / 2)
+            return MO_ENOMEM;
+        n *= 2;
+    }
+    size_t bytes;
+    if (mo__size_mul(n, elem, &bytes) != MO_OK)
+        return MO_ENOMEM;
+    void *q = mo__realloc(*p, bytes);
+    if (!q)
+        return MO_ENOMEM;
+    *p = q;
+    *cap = n;
+    return MO_OK;
+}

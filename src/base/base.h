@@ -36,6 +36,11 @@ static inline int mo__size_mul(size_t a, size_t b, size_t *out)
     return MO_OK;
 }
 
+/* Grows the array *p (elements of elem bytes, *cap of them) to hold at
+ * least `need`, doubling from min_cap; no-op when it already does. Returns
+ * MO_OK or MO_ENOMEM (overflow included); *p is unchanged on failure. */
+int mo__grow(void **p, size_t *cap, size_t need, size_t elem, size_t min_cap);
+
 /* ==== Diagnostics (error.c) ==== */
 
 /* Fills diag (when not NULL) and returns code, so callers can

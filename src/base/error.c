@@ -19,8 +19,8 @@ const char *mo_strerror(int code)
     switch (code) {
     case MO_OK:
         return "success";
-#define MO__ERR_MSG(name, val, msg)                                                               \
-    case MO_##name:                                                                              \
+#define MO__ERR_MSG(name, val, msg)                                                                \
+    case MO_##name:                                                                                \
         return msg;
         MO_ERRNO_MAP(MO__ERR_MSG)
 #undef MO__ERR_MSG
@@ -34,8 +34,8 @@ const char *mo_err_name(int code)
     switch (code) {
     case MO_OK:
         return "MO_OK";
-#define MO__ERR_NAME(name, val, msg)                                                              \
-    case MO_##name:                                                                              \
+#define MO__ERR_NAME(name, val, msg)                                                               \
+    case MO_##name:                                                                                \
         return "MO_" #name;
         MO_ERRNO_MAP(MO__ERR_NAME)
 #undef MO__ERR_NAME

@@ -14,10 +14,10 @@
 
 /* Exit statuses, one table for every subcommand (docs/CLI.md). */
 enum mo_exit {
-    MO_EXIT_OK = 0,       /* success */
-    MO_EXIT_FAILURE = 1,  /* the command could not do its job (I/O, bad model, ...) */
-    MO_EXIT_USAGE = 2,    /* bad command line */
-    MO_EXIT_PARTIAL = 3,  /* finished, but some input records were rejected */
+    MO_EXIT_OK = 0,      /* success */
+    MO_EXIT_FAILURE = 1, /* the command could not do its job (I/O, bad model, ...) */
+    MO_EXIT_USAGE = 2,   /* bad command line */
+    MO_EXIT_PARTIAL = 3, /* finished, but some input records were rejected */
 };
 
 /* Maps a library error to an exit status. */
@@ -32,12 +32,12 @@ void mo_cli_print_diag(const char *cmd, int rc, const mo_diag *d);
  * line: the rest of an over-long line is skipped and the line is marked. */
 typedef struct mo_line_reader {
     FILE *f;
-    char *buf;         /* current line, NUL-terminated, no newline */
-    size_t len;        /* bytes in buf */
-    size_t cap;        /* bytes allocated */
-    size_t max_bytes;  /* longest line kept */
-    size_t full_len;   /* real length of an over-long line */
-    bool too_long;     /* line exceeded max_bytes and was truncated */
+    char *buf;                  /* current line, NUL-terminated, no newline */
+    size_t len;                 /* bytes in buf */
+    size_t cap;                 /* bytes allocated */
+    size_t max_bytes;           /* longest line kept */
+    size_t full_len;            /* real length of an over-long line */
+    bool too_long;              /* line exceeded max_bytes and was truncated */
     unsigned long long line_no; /* 1-based number of the current line */
 } mo_line_reader;
 

@@ -29,8 +29,8 @@
 #define BOOT_FULL_ITEMS 50000
 
 typedef struct item {
-    char *id;     /* item id as text */
-    char *group;  /* value of the --by field, or NULL */
+    char *id;    /* item id as text */
+    char *group; /* value of the --by field, or NULL */
 } item;
 
 /* Subgroup membership of one --slice field: (item, value) pairs. */
@@ -39,10 +39,10 @@ typedef struct slice_pair {
 } slice_pair;
 
 typedef struct slice {
-    const char *field;  /* borrowed from argv */
-    char **values;      /* (n_values) distinct values, owned */
+    const char *field; /* borrowed from argv */
+    char **values;     /* (n_values) distinct values, owned */
     size_t n_values;
-    slice_pair *pairs;  /* (n_pairs) owned */
+    slice_pair *pairs; /* (n_pairs) owned */
     size_t n_pairs, cap_pairs;
 } slice;
 
@@ -50,20 +50,20 @@ typedef struct dataset {
     size_t n, cap;
     item *items;
     size_t n_labels;
-    char **labels;      /* (n_labels) names */
-    float *threshold;   /* (n_labels) operating thresholds */
-    float *threshold2;  /* (n_labels) second system's thresholds (--compare-predictions) */
-    int8_t *y;          /* (n_labels * cap) label-major: y[k * cap + i] */
-    float *s;           /* (n_labels * cap) scores, same layout */
-    float *s2;          /* second system's scores, same layout, or NULL */
+    char **labels;     /* (n_labels) names */
+    float *threshold;  /* (n_labels) operating thresholds */
+    float *threshold2; /* (n_labels) second system's thresholds (--compare-predictions) */
+    int8_t *y;         /* (n_labels * cap) label-major: y[k * cap + i] */
+    float *s;          /* (n_labels * cap) scores, same layout */
+    float *s2;         /* second system's scores, same layout, or NULL */
     size_t n_slices;
     slice slices[MAX_SLICES];
 } dataset;
 
 typedef struct options {
     const char *data, *model, *pred, *by, *baseline, *gate, *html;
-    const char *cmp[2];       /* --compare A.json B.json */
-    const char *cmp_pred[2];  /* --compare-predictions A.jsonl B.jsonl */
+    const char *cmp[2];      /* --compare A.json B.json */
+    const char *cmp_pred[2]; /* --compare-predictions A.jsonl B.jsonl */
     const char *slices[MAX_SLICES];
     size_t n_slices;
     int as_json, sweep, resamples_set;
@@ -73,48 +73,50 @@ typedef struct options {
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: moderato eval --data TEST.jsonl [--model PATH | --predictions FILE]\n"
-            "                     [--by FIELD] [--slice FIELD]... [--bootstrap N] [--seed N]\n"
-            "                     [--sweep] [--json] [--html FILE]\n"
-            "                     [--baseline OLD.json --gate GATES.json]\n"
-            "       moderato eval --compare A.json B.json\n"
-            "       moderato eval --compare-predictions A.jsonl B.jsonl --data TEST.jsonl [--json]\n\n"
-            "Measures a model on labeled JSON Lines data ({\"id\",\"text\",\"labels\":{...}}).\n"
-            "A label missing or null in an item is unknown and excluded for that label.\n"
-            "Per label: known items, positives, PR-AUC (average precision), ROC-AUC,\n"
-            "precision/recall/F1/FPR at the model's operating threshold, the best-F1 threshold\n"
-            "and expected calibration error (10 bins); then macro averages; 95%% bootstrap\n"
-            "intervals for PR-AUC, ROC-AUC, precision, recall and F1. See docs/EVALUATION.md.\n\n"
-            "options:\n"
-            "  --data FILE          labeled JSON Lines (required)\n"
-            "  --model PATH         model to score the data with (default: the shipped model)\n"
-            "  --predictions FILE   evaluate external scores instead: JSON Lines\n"
-            "                       {\"id\":...,\"scores\":{\"hate\":0.9,...}} matched by id;\n"
-            "                       operating threshold 0.5 unless \"thresholds\":{...} is given\n"
-            "                       on the first line\n"
-            "  --by FIELD           also report per value of a string field (e.g. source, lang)\n"
-            "  --slice FIELD        fairness per subgroup of FIELD (repeatable, at most %d): a\n"
-            "                       string field (lang, source) or an array of strings\n"
-            "                       (identity: groups mentioned); subgroup/BPSN/BNSP AUC, their\n"
-            "                       power mean (p = -5), the Jigsaw final score, FPR/FNR gaps\n"
-            "  --bootstrap N        bootstrap resamples (default 1000; 0 turns intervals off;\n"
-            "                       over %d items the default is 1000*%d/items, at least 200)\n"
-            "  --seed N             bootstrap seed (default %u)\n"
-            "  --sweep              print the threshold sweep (0.05..0.95) per label\n"
-            "  --json               machine-readable output on stdout (schema moderato.eval/1)\n"
-            "  --html FILE          also write a self-contained offline HTML report (tables,\n"
-            "                       PR/ROC curves, reliability, sweep, confusion, group bars)\n"
-            "  --baseline FILE      an earlier --json output to gate against (needs --gate)\n"
-            "  --gate FILE          gates (JSON): {\"gates\":[{\"metric\":\"pr_auc\",\"labels\":[\"*\"],\n"
-            "                       \"group\":\"all\",\"max_drop\":0.01}, ...]}\n"
-            "  --compare A B        side by side two --json outputs, with differences\n"
-            "  --compare-predictions A B\n"
-            "                       paired bootstrap of two prediction files on --data: marks\n"
-            "                       differences whose 95%% interval excludes 0\n\n"
-            "exit status: 0 ok, 1 failure (bad data names file:line:field), 2 usage,\n"
-            "             4 a gate failed (the table says which metric regressed)\n",
-            MAX_SLICES, BOOT_FULL_ITEMS, BOOT_FULL_ITEMS, MO_EVAL_DEFAULT_SEED);
+    fprintf(
+        f,
+        "usage: moderato eval --data TEST.jsonl [--model PATH | --predictions FILE]\n"
+        "                     [--by FIELD] [--slice FIELD]... [--bootstrap N] [--seed N]\n"
+        "                     [--sweep] [--json] [--html FILE]\n"
+        "                     [--baseline OLD.json --gate GATES.json]\n"
+        "       moderato eval --compare A.json B.json\n"
+        "       moderato eval --compare-predictions A.jsonl B.jsonl --data TEST.jsonl [--json]\n\n"
+        "Measures a model on labeled JSON Lines data ({\"id\",\"text\",\"labels\":{...}}).\n"
+        "A label missing or null in an item is unknown and excluded for that label.\n"
+        "Per label: known items, positives, PR-AUC (average precision), ROC-AUC,\n"
+        "precision/recall/F1/FPR at the model's operating threshold, the best-F1 threshold\n"
+        "and expected calibration error (10 bins); then macro averages; 95%% bootstrap\n"
+        "intervals for PR-AUC, ROC-AUC, precision, recall and F1. See docs/EVALUATION.md.\n\n"
+        "options:\n"
+        "  --data FILE          labeled JSON Lines (required)\n"
+        "  --model PATH         model to score the data with (default: the shipped model)\n"
+        "  --predictions FILE   evaluate external scores instead: JSON Lines\n"
+        "                       {\"id\":...,\"scores\":{\"hate\":0.9,...}} matched by id;\n"
+        "                       operating threshold 0.5 unless \"thresholds\":{...} is given\n"
+        "                       on the first line\n"
+        "  --by FIELD           also report per value of a string field (e.g. source, lang)\n"
+        "  --slice FIELD        fairness per subgroup of FIELD (repeatable, at most %d): a\n"
+        "                       string field (lang, source) or an array of strings\n"
+        "                       (identity: groups mentioned); subgroup/BPSN/BNSP AUC, their\n"
+        "                       power mean (p = -5), the Jigsaw final score, FPR/FNR gaps\n"
+        "  --bootstrap N        bootstrap resamples (default 1000; 0 turns intervals off;\n"
+        "                       over %d items the default is 1000*%d/items, at least 200)\n"
+        "  --seed N             bootstrap seed (default %u)\n"
+        "  --sweep              print the threshold sweep (0.05..0.95) per label\n"
+        "  --json               machine-readable output on stdout (schema moderato.eval/1)\n"
+        "  --html FILE          also write a self-contained offline HTML report (tables,\n"
+        "                       PR/ROC curves, reliability, sweep, confusion, group bars)\n"
+        "  --baseline FILE      an earlier --json output to gate against (needs --gate)\n"
+        "  --gate FILE          gates (JSON): "
+        "{\"gates\":[{\"metric\":\"pr_auc\",\"labels\":[\"*\"],\n"
+        "                       \"group\":\"all\",\"max_drop\":0.01}, ...]}\n"
+        "  --compare A B        side by side two --json outputs, with differences\n"
+        "  --compare-predictions A B\n"
+        "                       paired bootstrap of two prediction files on --data: marks\n"
+        "                       differences whose 95%% interval excludes 0\n\n"
+        "exit status: 0 ok, 1 failure (bad data names file:line:field), 2 usage,\n"
+        "             4 a gate failed (the table says which metric regressed)\n",
+        MAX_SLICES, BOOT_FULL_ITEMS, BOOT_FULL_ITEMS, MO_EVAL_DEFAULT_SEED);
 }
 
 static char *dup_json_id(json_t *id, unsigned long long line_no)
@@ -168,8 +170,8 @@ static int slice_add(slice *sl, size_t i, const char *value)
         v++;
     if (v == sl->n_values) {
         if (sl->n_values == MAX_SLICE_VALUES) {
-            fprintf(stderr, "moderato eval: --slice %s: more than %d distinct values\n",
-                    sl->field, MAX_SLICE_VALUES);
+            fprintf(stderr, "moderato eval: --slice %s: more than %d distinct values\n", sl->field,
+                    MAX_SLICE_VALUES);
             return -1;
         }
         char **nv = realloc(sl->values, (sl->n_values + 1) * sizeof *nv);
@@ -356,9 +358,9 @@ static double point_value(const label_report *r, int q)
 /* Copies a group's items into label-major arrays (m items each). */
 typedef struct group_view {
     size_t m;
-    float *s;        /* (n_labels * m) */
-    float *s2;       /* second system or NULL */
-    int8_t *y;       /* (n_labels * m) */
+    float *s;  /* (n_labels * m) */
+    float *s2; /* second system or NULL */
+    int8_t *y; /* (n_labels * m) */
     const float **sp, **sp2;
     const int8_t **yp;
 } group_view;
@@ -475,7 +477,8 @@ static int report_group(const dataset *d, const options *o, unsigned R, const ch
         json_object_set_new(jo, "tn", json_integer((json_int_t)r->at.tn));
         json_t *jci = json_object();
         for (int q = 0; q < MO_EVAL_N_METRICS; q++)
-            json_object_set_new(jci, mo__eval_metric_names[q], json_ci(ci[k * MO_EVAL_N_METRICS + q]));
+            json_object_set_new(jci, mo__eval_metric_names[q],
+                                json_ci(ci[k * MO_EVAL_N_METRICS + q]));
         json_object_set_new(jo, "ci", jci);
         mo_eval_sweep_point sw[MO_EVAL_SWEEP_N];
         mo__eval_sweep(v.sp[k], v.yp[k], m, sw);
@@ -515,8 +518,8 @@ static int report_group(const dataset *d, const options *o, unsigned R, const ch
     json_object_set_new(jgroups, group ? group : "all", jg);
     if (!o->as_json) {
         if (n_ap)
-            printf("%-12s %7s %7s %7.4f %7.4f %7s %7s %7s %7.4f\n", "macro", "", "",
-                   sum_ap / n_ap, sum_auc / n_ap, "", "", "", sum_f1 / n_ap);
+            printf("%-12s %7s %7s %7.4f %7.4f %7s %7s %7s %7.4f\n", "macro", "", "", sum_ap / n_ap,
+                   sum_auc / n_ap, "", "", "", sum_f1 / n_ap);
         if (R) {
             printf("95%% CI (bootstrap, %u resamples, seed %llu)\n", R, o->seed);
             printf("%-12s %-18s %-18s %-18s %-18s %-18s\n", "label", "PR-AUC", "ROC-AUC",
@@ -579,8 +582,8 @@ static int report_fairness(const dataset *d, const options *o, json_t *root)
         json_object_set_new(jf, sl->field, js);
         for (size_t k = 0; k < d->n_labels; k++) {
             mo_eval_fairness fs;
-            if (mo__eval_fairness(d->s + k * d->cap, d->y + k * d->cap, d->n, d->threshold[k],
-                                  mem, G, sg, &fs) != MO_OK) {
+            if (mo__eval_fairness(d->s + k * d->cap, d->y + k * d->cap, d->n, d->threshold[k], mem,
+                                  G, sg, &fs) != MO_OK) {
                 free(mem);
                 free(sg);
                 return -1;
@@ -623,9 +626,8 @@ static int report_fairness(const dataset *d, const options *o, json_t *root)
                     fmt4(c[4], sg[g].fpr_gap);
                     fmt4(c[5], sg[g].fnr);
                     fmt4(c[6], sg[g].fnr_gap);
-                    printf("%-16.16s %7zu %6zu %6zu %8s %8s %8s %7s %8s %7s %8s\n",
-                           sl->values[g], sg[g].n, sg[g].pos, sg[g].neg, c[0], c[1], c[2],
-                           c[3], c[4], c[5], c[6]);
+                    printf("%-16.16s %7zu %6zu %6zu %8s %8s %8s %7s %8s %7s %8s\n", sl->values[g],
+                           sg[g].n, sg[g].pos, sg[g].neg, c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
                 }
             }
             json_object_set_new(jo, "subgroups", jsub);
@@ -747,8 +749,7 @@ static int compare_json(const options *o)
         json_t *jg = json_object();
         json_object_set_new(jgroups, gname, jg);
         if (!o->as_json)
-            printf("\n== %s\n%-12s %-10s %9s %9s %9s\n", gname, "label", "metric", "A", "B",
-                   "B-A");
+            printf("\n== %s\n%-12s %-10s %9s %9s %9s\n", gname, "label", "metric", "A", "B", "B-A");
         json_object_foreach(json_object_get(ga, "labels"), label, la)
         {
             json_t *lb = json_object_get(json_object_get(gb, "labels"), label);
@@ -1125,8 +1126,8 @@ int mo_cmd_eval(int argc, char **argv)
         json_t *text = json_object_get(o, "text");
         json_t *labels = json_object_get(o, "labels");
         if (!pred && !json_is_string(text)) {
-            fprintf(stderr, "moderato eval: %s:%llu: field 'text': missing or not a string\n",
-                    data, r.line_no);
+            fprintf(stderr, "moderato eval: %s:%llu: field 'text': missing or not a string\n", data,
+                    r.line_no);
             json_decref(o);
             free(scores);
             goto out;

@@ -19,29 +19,33 @@ typedef struct worker {
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: moderato moderate [--config PATH] [--threads N] [--max-bytes N]\n"
-            "                         [--input FILE] [--progress]\n\n"
-            "Moderates JSON Lines items under a policy and writes one decision per line:\n"
-            "  {\"id\",\"decision_id\",\"content_hash\",\"action\",\"categories\",\"rules\",\"scores\",\n"
-            "   \"signals\",\"evidence\",\"review\",\"notice\",\"ground\",\"versions\",\"latency_us\"}\n"
-            "Items: {\"id\":\"c-1\",\"type\":\"comment\",\"surface\":\"podcast_episode\",\n"
-            "        \"text\":\"...\",\"lang\":\"en\",\"region\":\"DE\",\"author\":{...},\"recipient\":{...}}\n"
-            "(\"transcript\":[{\"text\":...},...] may stand in for \"text\"). The action is the most\n"
-            "severe enforced action of the rules that fired (allow < label < limit < hold <\n"
-            "remove < suspend); every fired rule, shadow ones too, is listed.\n\n"
-            "A record that cannot be moderated (malformed JSON, no id or text, a line over\n"
-            "--max-bytes) is answered in place with {\"id\":...,\"line\":N,\"error\":\"...\"} and\n"
-            "reported on stderr with its line number; the batch goes on.\n\n"
-            "options:\n"
-            "  --config PATH    engine configuration (default: $MODERATO_CONFIG or the shipped\n"
-            "                   config/default.json)\n"
-            "  --threads N      worker threads (default: number of CPUs)\n"
-            "  --max-bytes N    longest accepted line in bytes (default 1048576)\n"
-            "  --input FILE     read FILE instead of standard input\n"
-            "  --progress       line counts on stderr (default when stderr is a terminal)\n\n"
-            "exit status: 0 all items decided, 1 failure (configuration, I/O), 2 usage,\n"
-            "             3 finished but some records were rejected\n");
+    fprintf(
+        f,
+        "usage: moderato moderate [--config PATH] [--threads N] [--max-bytes N]\n"
+        "                         [--input FILE] [--progress]\n\n"
+        "Moderates JSON Lines items under a policy and writes one decision per line:\n"
+        "  "
+        "{\"id\",\"decision_id\",\"content_hash\",\"action\",\"categories\",\"rules\",\"scores\",\n"
+        "   "
+        "\"signals\",\"evidence\",\"review\",\"notice\",\"ground\",\"versions\",\"latency_us\"}\n"
+        "Items: {\"id\":\"c-1\",\"type\":\"comment\",\"surface\":\"podcast_episode\",\n"
+        "        "
+        "\"text\":\"...\",\"lang\":\"en\",\"region\":\"DE\",\"author\":{...},\"recipient\":{...}}\n"
+        "(\"transcript\":[{\"text\":...},...] may stand in for \"text\"). The action is the most\n"
+        "severe enforced action of the rules that fired (allow < label < limit < hold <\n"
+        "remove < suspend); every fired rule, shadow ones too, is listed.\n\n"
+        "A record that cannot be moderated (malformed JSON, no id or text, a line over\n"
+        "--max-bytes) is answered in place with {\"id\":...,\"line\":N,\"error\":\"...\"} and\n"
+        "reported on stderr with its line number; the batch goes on.\n\n"
+        "options:\n"
+        "  --config PATH    engine configuration (default: $MODERATO_CONFIG or the shipped\n"
+        "                   config/default.json)\n"
+        "  --threads N      worker threads (default: number of CPUs)\n"
+        "  --max-bytes N    longest accepted line in bytes (default 1048576)\n"
+        "  --input FILE     read FILE instead of standard input\n"
+        "  --progress       line counts on stderr (default when stderr is a terminal)\n\n"
+        "exit status: 0 all items decided, 1 failure (configuration, I/O), 2 usage,\n"
+        "             3 finished but some records were rejected\n");
 }
 
 /* The id of a malformed record, when it can still be read, as raw JSON. */

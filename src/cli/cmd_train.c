@@ -11,37 +11,38 @@
 
 static void usage(FILE *f, const mo_train_options *d)
 {
-    fprintf(f,
-            "usage: moderato train --data TRAIN.jsonl --dev DEV.jsonl -o MODEL [options]\n\n"
-            "Trains a multi-label text classifier (one-vs-rest logistic heads over hashed word\n"
-            "and character n-grams of the normalized text). Each input line is\n"
-            "  {\"id\":...,\"text\":...,\"labels\":{\"hate\":1,\"spam\":0,...}}\n"
-            "A label missing from \"labels\" (or null) is unknown and masked, never negative.\n"
-            "The dev file is used for early stopping, calibration and operating thresholds.\n"
-            "The same data, options and seed give a byte-identical model file.\n\n"
-            "options:\n"
-            "  --data FILE            training JSON Lines (required)\n"
-            "  --dev FILE             dev JSON Lines (required)\n"
-            "  -o, --output FILE      model file to write (required; written atomically)\n"
-            "  --labels a,b,c         labels to learn (default: every label in the data)\n"
-            "  --seed N               random seed (default %llu)\n"
-            "  --epochs N             maximum epochs (default %u)\n"
-            "  --patience N           stop after N epochs without dev improvement (default %u)\n"
-            "  --hash-bits N          log2 of feature buckets, 10..26 (default %u)\n"
-            "  --word-ngrams N        1 or 2 (default %u)\n"
-            "  --char-ngrams MIN-MAX  character n-gram lengths, 0-0 for none (default %u-%u)\n"
-            "  --lr X                 learning rate (default %g)\n"
-            "  --l2 X                 L2 penalty (default %g)\n"
-            "  --target-precision X   operating threshold aims for this dev precision (default %g)\n"
-            "  --class-weight W       none, or sqrt: positives of rare labels weigh\n"
-            "                         sqrt(neg/pos), at most 10 (default none: measured worse\n"
-            "                         with tf-idf values; calibration restores the prior)\n"
-            "  --quantize / --no-quantize  int8 weights (default %s)\n"
-            "  --quiet                no progress on stderr\n\n"
-            "exit status: 0 ok, 1 failure (bad data names file:line:field), 2 usage\n",
-            (unsigned long long)d->seed, d->epochs, d->patience, d->hash_bits, d->word_ngrams,
-            d->char_min, d->char_max, (double)d->lr, (double)d->l2, (double)d->target_precision,
-            d->quantize ? "on" : "off");
+    fprintf(
+        f,
+        "usage: moderato train --data TRAIN.jsonl --dev DEV.jsonl -o MODEL [options]\n\n"
+        "Trains a multi-label text classifier (one-vs-rest logistic heads over hashed word\n"
+        "and character n-grams of the normalized text). Each input line is\n"
+        "  {\"id\":...,\"text\":...,\"labels\":{\"hate\":1,\"spam\":0,...}}\n"
+        "A label missing from \"labels\" (or null) is unknown and masked, never negative.\n"
+        "The dev file is used for early stopping, calibration and operating thresholds.\n"
+        "The same data, options and seed give a byte-identical model file.\n\n"
+        "options:\n"
+        "  --data FILE            training JSON Lines (required)\n"
+        "  --dev FILE             dev JSON Lines (required)\n"
+        "  -o, --output FILE      model file to write (required; written atomically)\n"
+        "  --labels a,b,c         labels to learn (default: every label in the data)\n"
+        "  --seed N               random seed (default %llu)\n"
+        "  --epochs N             maximum epochs (default %u)\n"
+        "  --patience N           stop after N epochs without dev improvement (default %u)\n"
+        "  --hash-bits N          log2 of feature buckets, 10..26 (default %u)\n"
+        "  --word-ngrams N        1 or 2 (default %u)\n"
+        "  --char-ngrams MIN-MAX  character n-gram lengths, 0-0 for none (default %u-%u)\n"
+        "  --lr X                 learning rate (default %g)\n"
+        "  --l2 X                 L2 penalty (default %g)\n"
+        "  --target-precision X   operating threshold aims for this dev precision (default %g)\n"
+        "  --class-weight W       none, or sqrt: positives of rare labels weigh\n"
+        "                         sqrt(neg/pos), at most 10 (default none: measured worse\n"
+        "                         with tf-idf values; calibration restores the prior)\n"
+        "  --quantize / --no-quantize  int8 weights (default %s)\n"
+        "  --quiet                no progress on stderr\n\n"
+        "exit status: 0 ok, 1 failure (bad data names file:line:field), 2 usage\n",
+        (unsigned long long)d->seed, d->epochs, d->patience, d->hash_bits, d->word_ngrams,
+        d->char_min, d->char_max, (double)d->lr, (double)d->l2, (double)d->target_precision,
+        d->quantize ? "on" : "off");
 }
 
 int mo_cmd_train(int argc, char **argv)
@@ -100,8 +101,10 @@ int mo_cmd_train(int argc, char **argv)
             char extra;
             if (sscanf(v, "%u-%u%c", &lo, &hi, &extra) != 2 || lo > hi || hi > 8 ||
                 (lo == 0) != (hi == 0)) {
-                fprintf(stderr, "moderato train: --char-ngrams: '%s' is not MIN-MAX with "
-                                "1 <= MIN <= MAX <= 8, or 0-0\n", v);
+                fprintf(stderr,
+                        "moderato train: --char-ngrams: '%s' is not MIN-MAX with "
+                        "1 <= MIN <= MAX <= 8, or 0-0\n",
+                        v);
                 return MO_EXIT_USAGE;
             }
             opt.char_min = lo, opt.char_max = hi, i++;

@@ -13,7 +13,8 @@ typedef struct mo_cmd {
 } mo_cmd;
 
 static const mo_cmd commands[] = {
-    {"moderate", mo_cmd_moderate, "moderate JSON Lines items under a policy: decisions with reasons"},
+    {"moderate", mo_cmd_moderate,
+     "moderate JSON Lines items under a policy: decisions with reasons"},
     {"classify", mo_cmd_classify, "score texts (JSON Lines or raw lines) with a text model"},
     {"train", mo_cmd_train, "train a text classifier from JSON Lines data"},
     {"eval", mo_cmd_eval, "measure a model on labeled JSON Lines data"},

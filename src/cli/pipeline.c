@@ -13,20 +13,20 @@
 #define BATCH_LINES 4096
 
 typedef struct batch {
-    char *text;                  /* all lines of the batch, each NUL-terminated */
-    size_t text_len, text_cap;   /* bytes used / allocated */
+    char *text;                /* all lines of the batch, each NUL-terminated */
+    size_t text_len, text_cap; /* bytes used / allocated */
     mo_pipe_line line[BATCH_LINES];
-    size_t *off;                 /* (BATCH_LINES) start of line i in text */
-    size_t n;                    /* lines in the batch */
+    size_t *off; /* (BATCH_LINES) start of line i in text */
+    size_t n;    /* lines in the batch */
 } batch;
 
 typedef struct pipe_state pipe_state;
 
 typedef struct worker {
     pthread_t tid;
-    int index;        /* 0 = the main thread */
-    pipe_state *p;    /* shared */
-    void *state;      /* the caller's per-worker state */
+    int index;     /* 0 = the main thread */
+    pipe_state *p; /* shared */
+    void *state;   /* the caller's per-worker state */
     mo_pipe_sink sink;
 } worker;
 
@@ -39,9 +39,8 @@ struct pipe_state {
     int stop;
 };
 
-void mo_pipe_reject(mo_pipe_sink *sink, const mo_pipe_opts *opt, const char *id_json,
-                    size_t id_len, unsigned long long line_no, const char *field,
-                    const char *msg)
+void mo_pipe_reject(mo_pipe_sink *sink, const mo_pipe_opts *opt, const char *id_json, size_t id_len,
+                    unsigned long long line_no, const char *field, const char *msg)
 {
     mo_out *o = &sink->out;
     mo_out_str(o, "{\"id\":", 6);
@@ -52,9 +51,8 @@ void mo_pipe_reject(mo_pipe_sink *sink, const mo_pipe_opts *opt, const char *id_
     mo_out_json_string(o, msg, strlen(msg));
     mo_out_str(o, "}\n", 2);
     char tmp[768];
-    int n = snprintf(tmp, sizeof tmp, "moderato %s: %s:%llu:%s%s%s %s\n", opt->cmd,
-                     opt->input_name, line_no, field ? " field '" : "", field ? field : "",
-                     field ? "':" : "", msg);
+    int n = snprintf(tmp, sizeof tmp, "moderato %s: %s:%llu:%s%s%s %s\n", opt->cmd, opt->input_name,
+                     line_no, field ? " field '" : "", field ? field : "", field ? "':" : "", msg);
     mo_out_str(&sink->err, tmp, n > 0 && (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
     sink->n_rejected++;
 }

@@ -12,11 +12,11 @@
 
 /* One input line as a worker sees it. */
 typedef struct mo_pipe_line {
-    const char *ptr;             /* bytes, NUL-terminated, no newline */
-    size_t len;                  /* bytes kept */
-    size_t full_len;             /* real length (differs when too_long) */
-    unsigned long long line_no;  /* 1-based input line number */
-    int too_long;                /* the line exceeded max_bytes and was cut */
+    const char *ptr;            /* bytes, NUL-terminated, no newline */
+    size_t len;                 /* bytes kept */
+    size_t full_len;            /* real length (differs when too_long) */
+    unsigned long long line_no; /* 1-based input line number */
+    int too_long;               /* the line exceeded max_bytes and was cut */
 } mo_pipe_line;
 
 /* Where a worker writes for one batch. */
@@ -47,8 +47,7 @@ int mo_pipe_run(const mo_pipe_opts *opt, void **states, mo_pipe_fn fn);
 /* Writes an error record {"id":<id_json>,"line":N,"error":"msg"} for a line
  * and a "cmd: input:N: field 'f': msg" message; id_json is raw JSON text
  * (a quoted string, a number or "null"). */
-void mo_pipe_reject(mo_pipe_sink *sink, const mo_pipe_opts *opt, const char *id_json,
-                    size_t id_len, unsigned long long line_no, const char *field,
-                    const char *msg);
+void mo_pipe_reject(mo_pipe_sink *sink, const mo_pipe_opts *opt, const char *id_json, size_t id_len,
+                    unsigned long long line_no, const char *field, const char *msg);
 
 #endif /* MO_CLI_PIPELINE_H */

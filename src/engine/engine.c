@@ -49,20 +49,21 @@ struct mo_engine {
     mo_field_def *fields;     /* (n_fields) the policy schema; names owned */
     field_map *map;           /* (n_fields) */
     size_t n_fields;
-    size_t max_text_bytes;    /* longest text accepted */
-    char version[17];         /* xxh64 of config + model + lexicons + policy, hex */
-    char model_version[17];   /* xxh64 of the model metadata, hex */
+    size_t max_text_bytes;  /* longest text accepted */
+    char version[17];       /* xxh64 of config + model + lexicons + policy, hex */
+    uint64_t version_seed;  /* the same hash as a number: seeds decision ids */
+    char model_version[17]; /* xxh64 of the model metadata, hex */
 };
 
 struct mo_scratch {
     const mo_engine *engine;
-    mo_model_scratch *ms;     /* classifier scratch */
-    mo_detect_scratch *ds;    /* detector scratch */
-    float *scores;            /* (n_labels) */
-    double *signals;          /* (n_signals) */
-    mo_field_value *values;   /* (n_fields) */
-    mo_buf text;              /* joined transcript text */
-    mo_buf out;               /* the decision JSON */
+    mo_model_scratch *ms;   /* classifier scratch */
+    mo_detect_scratch *ds;  /* detector scratch */
+    float *scores;          /* (n_labels) */
+    double *signals;        /* (n_signals) */
+    mo_field_value *values; /* (n_fields) */
+    mo_buf text;            /* joined transcript text */
+    mo_buf out;             /* the decision JSON */
 };
 
 static void hex64(char out[17], uint64_t h)
@@ -76,8 +77,8 @@ static char *read_file(const char *path, size_t *len, mo_diag *diag, int *rc)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        *rc = mo__diag_set(diag, MO_EIO, path, 0, NULL, "%s: cannot open: %s", path,
-                           strerror(errno));
+        *rc =
+            mo__diag_set(diag, MO_EIO, path, 0, NULL, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
     mo_buf b = {0};
@@ -253,8 +254,7 @@ static int engine_load(const char *config_path, int with_policy, mo_engine **out
     root = json_loadb(cfg, cfg_len, 0, &jerr);
     if (!root || !json_is_object(root)) {
         rc = mo__diag_set(diag, MO_EPARSE, config_path, root ? 1 : (uint64_t)jerr.line, NULL,
-                          "%s:%d:%d: %s", config_path, root ? 1 : jerr.line,
-                          root ? 1 : jerr.column,
+                          "%s:%d:%d: %s", config_path, root ? 1 : jerr.line, root ? 1 : jerr.column,
                           root ? "the configuration must be a JSON object" : jerr.text);
         goto fail;
     }
@@ -267,9 +267,9 @@ static int engine_load(const char *config_path, int with_policy, mo_engine **out
             i++;
         if (i == n_keys) {
             const char *near = mo__policy_nearest(key, config_keys, n_keys);
-            rc = mo__diag_set(diag, MO_EPARSE, config_path, 0, key,
-                              "%s: unknown key '%s'%s%s%s", config_path, key,
-                              near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+            rc = mo__diag_set(diag, MO_EPARSE, config_path, 0, key, "%s: unknown key '%s'%s%s%s",
+                              config_path, key, near ? "; did you mean '" : "", near ? near : "",
+                              near ? "'?" : "");
             goto fail;
         }
     }
@@ -325,7 +325,8 @@ static int engine_load(const char *config_path, int with_policy, mo_engine **out
     const char *pv = mo__policy_version(e->policy);
     XXH64_update(h, pv, strlen(pv));
     rc = hash_dir(h, paths[1], diag);
-    hex64(e->version, XXH64_digest(h));
+    e->version_seed = XXH64_digest(h);
+    hex64(e->version, e->version_seed);
     XXH64_freeState(h);
     if (rc != MO_OK)
         goto fail;
@@ -472,7 +473,6 @@ static void set_minor(mo_field_value *v, json_t *person)
     }
 }
 
-
 int mo_moderate(const mo_engine *e, mo_scratch *s, const char *item_json, size_t item_len,
                 const char **decision_json, size_t *decision_len, mo_diag *diag)
 {
@@ -549,8 +549,7 @@ int mo_moderate(const mo_engine *e, mo_scratch *s, const char *item_json, size_t
         goto out;
     const mo_evidence *ev;
     size_t n_ev;
-    if ((rc = mo__detect_run(e->detect, s->ds, text, len, view, s->signals, &ev, &n_ev)) !=
-        MO_OK)
+    if ((rc = mo__detect_run(e->detect, s->ds, text, len, view, s->signals, &ev, &n_ev)) != MO_OK)
         goto out;
 
     /* Field values for the policy. */
@@ -602,7 +601,7 @@ int mo_moderate(const mo_engine *e, mo_scratch *s, const char *item_json, size_t
     char did[17], chash[17];
     /* decision_id = xxh64(item bytes) seeded with the engine version: the
      * same item under the same configuration always gets the same id. */
-    hex64(did, XXH64(item_json, item_len, strtoull(e->version, NULL, 16)));
+    hex64(did, XXH64(item_json, item_len, e->version_seed));
     hex64(chash, XXH64(text, len, 0));
     mo_buf *o = &s->out;
     o->len = 0;
@@ -687,14 +686,15 @@ int mo_moderate(const mo_engine *e, mo_scratch *s, const char *item_json, size_t
         w |= mo__buf_append(o, "null", 4);
     if (by && by->ground != MO_GROUND_NONE) {
         const char *ref = by->ground == MO_GROUND_ILLEGAL ? by->legal_ref : by->terms;
-        w |= mo__buf_printf(o, ",\"ground\":{\"type\":\"%s\",\"ref\":",
-                            mo__policy_ground_name(by->ground));
+        w |= mo__buf_printf(
+            o, ",\"ground\":{\"type\":\"%s\",\"ref\":", mo__policy_ground_name(by->ground));
         w |= mo__buf_json_string(o, ref, strlen(ref));
         w |= mo__buf_append(o, "}", 1);
     }
     const char *pv = mo__policy_version(e->policy);
-    w |= mo__buf_printf(o, ",\"versions\":{\"engine\":\"%s\",\"config\":\"%s\",\"model\":\"%s\",\"policy\":",
-                        mo_version(), e->version, e->model_version);
+    w |= mo__buf_printf(
+        o, ",\"versions\":{\"engine\":\"%s\",\"config\":\"%s\",\"model\":\"%s\",\"policy\":",
+        mo_version(), e->version, e->model_version);
     w |= mo__buf_json_string(o, pv, strlen(pv));
     clock_gettime(CLOCK_MONOTONIC, &t1);
     long long us = (long long)(t1.tv_sec - t0.tv_sec) * 1000000 + (t1.tv_nsec - t0.tv_nsec) / 1000;

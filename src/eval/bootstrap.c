@@ -16,14 +16,14 @@ const char *const mo__eval_metric_names[MO_EVAL_N_METRICS] = {"pr_auc", "roc_auc
 
 /* One known item of one label, in descending score order. */
 typedef struct ranked {
-    float s;     /* score; NaN sorts as -inf */
-    uint32_t i;  /* item index */
-    int8_t y;    /* 0 or 1 */
+    float s;    /* score; NaN sorts as -inf */
+    uint32_t i; /* item index */
+    int8_t y;   /* 0 or 1 */
 } ranked;
 
 /* A label's sorted known items for one system. */
 typedef struct ranking {
-    ranked *v;  /* (m) owned */
+    ranked *v; /* (m) owned */
     size_t m;
     float threshold;
 } ranking;

@@ -22,7 +22,7 @@
 enum mo_eval_metric {
     MO_EVAL_PR_AUC = 0,
     MO_EVAL_ROC_AUC,
-    MO_EVAL_PRECISION,  /* at the operating threshold */
+    MO_EVAL_PRECISION, /* at the operating threshold */
     MO_EVAL_RECALL,
     MO_EVAL_F1,
     MO_EVAL_N_METRICS
@@ -71,7 +71,7 @@ typedef struct mo_eval_sweep_point {
     double precision; /* 1 when nothing is predicted positive */
     double recall;    /* NAN without positives */
     double f1;
-    double fpr;       /* NAN without negatives */
+    double fpr; /* NAN without negatives */
     size_t tp, fp;
 } mo_eval_sweep_point;
 
@@ -84,11 +84,11 @@ void mo__eval_sweep(const float *scores, const int8_t *labels, size_t n,
 #define MO_EVAL_POWER_P (-5.0)
 
 typedef struct mo_eval_subgroup {
-    size_t n, pos, neg;     /* known items in the subgroup, positives, negatives */
-    double subgroup_auc;    /* AUC within the subgroup */
-    double bpsn_auc;        /* background positives + subgroup negatives */
-    double bnsp_auc;        /* background negatives + subgroup positives */
-    double fpr, fnr;        /* at the threshold, within the subgroup */
+    size_t n, pos, neg;      /* known items in the subgroup, positives, negatives */
+    double subgroup_auc;     /* AUC within the subgroup */
+    double bpsn_auc;         /* background positives + subgroup negatives */
+    double bnsp_auc;         /* background negatives + subgroup positives */
+    double fpr, fnr;         /* at the threshold, within the subgroup */
     double fpr_gap, fnr_gap; /* subgroup rate - overall rate */
 } mo_eval_subgroup;
 
@@ -98,8 +98,8 @@ typedef struct mo_eval_fairness {
     double subgroup_auc_power_mean; /* M_p over subgroups with a defined value */
     double bpsn_auc_power_mean;
     double bnsp_auc_power_mean;
-    double final_score;    /* 0.25 * overall_auc + 0.25 * (sum of the 3 power means) */
-    double max_fpr_gap;    /* max |fpr_gap| over subgroups; NAN when none */
+    double final_score; /* 0.25 * overall_auc + 0.25 * (sum of the 3 power means) */
+    double max_fpr_gap; /* max |fpr_gap| over subgroups; NAN when none */
     double max_fnr_gap;
 } mo_eval_fairness;
 
@@ -122,11 +122,11 @@ int mo__eval_fairness(const float *scores, const int8_t *labels, size_t n, float
 typedef struct mo_eval_gate_row {
     char metric[64];
     char group[64];
-    char label[64];     /* "slice/label" for fairness metrics */
+    char label[64]; /* "slice/label" for fairness metrics */
     double baseline, now;
-    double change;      /* baseline - now for max_drop, now - baseline for max_increase */
+    double change; /* baseline - now for max_drop, now - baseline for max_increase */
     double tolerance;
-    int failed;         /* 1 when change > tolerance, or now undefined but baseline defined */
+    int failed; /* 1 when change > tolerance, or now undefined but baseline defined */
 } mo_eval_gate_row;
 
 /* Checks every gate of `gates` ({"gates":[{"metric":"pr_auc","labels":["*"],
@@ -135,8 +135,7 @@ typedef struct mo_eval_gate_row {
  * gets every checked cell, *n_rows their count and *n_failed the failures.
  * Returns MO_OK, MO_EPARSE with a diag naming the gate and field, or MO_ENOMEM. */
 int mo__eval_gate_check(const json_t *gates, const json_t *baseline, const json_t *current,
-                        mo_eval_gate_row **rows, size_t *n_rows, size_t *n_failed,
-                        mo_diag *diag);
+                        mo_eval_gate_row **rows, size_t *n_rows, size_t *n_failed, mo_diag *diag);
 
 /* ==== HTML report (html.c) ==== */
 

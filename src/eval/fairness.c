@@ -158,9 +158,9 @@ int mo__eval_fairness(const float *scores, const int8_t *labels, size_t n, float
     sm.bpsn_auc_power_mean = mo__eval_power_mean(tmp + n_groups, n_groups, MO_EVAL_POWER_P);
     sm.bnsp_auc_power_mean = mo__eval_power_mean(tmp + 2 * n_groups, n_groups, MO_EVAL_POWER_P);
     /* Jigsaw Unintended Bias: w0 * overall + sum_a w_a * M_p(m_a), all w = 0.25. */
-    sm.final_score = 0.25 * sm.overall_auc +
-                     0.25 * (sm.subgroup_auc_power_mean + sm.bpsn_auc_power_mean +
-                             sm.bnsp_auc_power_mean);
+    sm.final_score =
+        0.25 * sm.overall_auc +
+        0.25 * (sm.subgroup_auc_power_mean + sm.bpsn_auc_power_mean + sm.bnsp_auc_power_mean);
     *summary = sm;
     mo__free(v);
     mo__free(tmp);

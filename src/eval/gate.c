@@ -65,8 +65,7 @@ static int add_row(gate_ctx *c, const char *metric, const char *group, const cha
 }
 
 int mo__eval_gate_check(const json_t *gates, const json_t *baseline, const json_t *current,
-                        mo_eval_gate_row **rows, size_t *n_rows, size_t *n_failed,
-                        mo_diag *diag)
+                        mo_eval_gate_row **rows, size_t *n_rows, size_t *n_failed, mo_diag *diag)
 {
     gate_ctx c = {0};
     *rows = NULL;
@@ -92,8 +91,8 @@ int mo__eval_gate_check(const json_t *gates, const json_t *baseline, const json_
         }
         if (json_is_number(jdrop) == json_is_number(jinc)) {
             rc = mo__diag_set(diag, MO_EPARSE, "gates", gi + 1, "max_drop",
-                              "gate %zu (%s): give exactly one of max_drop, max_increase",
-                              gi + 1, metric);
+                              "gate %zu (%s): give exactly one of max_drop, max_increase", gi + 1,
+                              metric);
             goto fail;
         }
         if ((labels && !json_is_array(labels)) || (slices && !json_is_array(slices))) {
@@ -124,8 +123,8 @@ int mo__eval_gate_check(const json_t *gates, const json_t *baseline, const json_
                     char name[64];
                     snprintf(name, sizeof name, "%s/%s", slice, label);
                     double now = num_or_nan(json_object_get(json_object_get(cs, label), field));
-                    rc = add_row(&c, metric, "all", name,
-                                 num_or_nan(json_object_get(bl, field)), now, drop, tol);
+                    rc = add_row(&c, metric, "all", name, num_or_nan(json_object_get(bl, field)),
+                                 now, drop, tol);
                     if (rc != MO_OK)
                         goto fail;
                 }
@@ -154,8 +153,8 @@ int mo__eval_gate_check(const json_t *gates, const json_t *baseline, const json_
                 if (!name_matches(labels, label))
                     continue;
                 double now = num_or_nan(json_object_get(json_object_get(cl, label), metric));
-                rc = add_row(&c, metric, gname, label, num_or_nan(json_object_get(bl, metric)),
-                             now, drop, tol);
+                rc = add_row(&c, metric, gname, label, num_or_nan(json_object_get(bl, metric)), now,
+                             drop, tol);
                 if (rc != MO_OK)
                     goto fail;
             }

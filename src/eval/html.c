@@ -10,6 +10,7 @@
  * every number is finite ("-" when undefined). May use base and jansson only.
  */
 #include "eval/eval.h"
+#include "model/model.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -204,17 +205,6 @@ static void legend(writer *w, const frame *f, int row, const char *cls, const ch
 
 /* ==== Curves from scores ==== */
 
-typedef struct scored {
-    float s;
-    int8_t y;
-} scored;
-
-static int cmp_desc(const void *a, const void *b)
-{
-    float x = ((const scored *)a)->s, y = ((const scored *)b)->s;
-    return (x < y) - (x > y);
-}
-
 /* PR and ROC points at every distinct threshold of the known items, thinned
  * to at most MO_EVAL_HTML_MAX_POINTS evenly spaced ones (first and last kept).
  * rec/prec/fpr/tpr (OUT) have room for MO_EVAL_HTML_MAX_POINTS + 1 points; *n_out
@@ -224,19 +214,13 @@ static int curves(const float *s, const int8_t *y, size_t n, double *rec, double
 {
     *n_out = 0;
     size_t m = 0, pos = 0;
-    for (size_t i = 0; i < n; i++)
-        if (y[i] >= 0 && isfinite(s[i]))
-            m++, pos += y[i] == 1;
-    if (!pos || pos == m)
-        return MO_OK;
-    scored *a = mo__malloc(m * sizeof *a);
-    if (!a)
+    mo_scored *a;
+    if (mo__metric_sort_known(s, y, n, &a, &m, &pos) != MO_OK)
         return MO_ENOMEM;
-    size_t j = 0;
-    for (size_t i = 0; i < n; i++)
-        if (y[i] >= 0 && isfinite(s[i]))
-            a[j].s = s[i], a[j].y = y[i], j++;
-    qsort(a, m, sizeof *a, cmp_desc);
+    if (!pos || pos == m) {
+        mo__free(a);
+        return MO_OK;
+    }
     size_t n_steps = 0;
     for (size_t i = 0; i < m; i++)
         n_steps += i + 1 == m || a[i + 1].s != a[i].s;

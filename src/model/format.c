@@ -5,7 +5,8 @@
  * reader: magic, version, sizes, XXH64 checksum, every tensor's bounds and
  * alignment, and the metadata JSON with its required fields. Weights are
  * used in place, never copied. Format 1.1 adds the optional u8 tensor "idf"
- * (features.value "tfidf"); a 1.0 file, without it, keeps count/sqrt(n). Also the mo_model accessors. Uses base, text.
+ * (features.value "tfidf"); a 1.0 file, without it, keeps count/sqrt(n). Also the mo_model
+ * accessors. Uses base, text.
  *
  * Layout (little-endian): 64-byte header | metadata JSON | tensor table
  * (88 bytes per tensor) | tensor data, each 64-byte aligned | u64 XXH64 of
@@ -139,10 +140,10 @@ typedef struct tensor_view {
     uint64_t nbytes;
 } tensor_view;
 
-#define FAIL(code, field, ...)                                                                    \
-    do {                                                                                          \
-        rc = mo__diag_set(diag, code, src, 0, field, __VA_ARGS__);                                \
-        goto fail;                                                                                \
+#define FAIL(code, field, ...)                                                                     \
+    do {                                                                                           \
+        rc = mo__diag_set(diag, code, src, 0, field, __VA_ARGS__);                                 \
+        goto fail;                                                                                 \
     } while (0)
 
 /* Reads a number field of a JSON object; returns 0 when missing or not numeric. */
@@ -182,8 +183,8 @@ static int load_common(const uint8_t *buf, size_t len, const char *src, mo_model
     uint16_t major = get16(buf + 4), minor = get16(buf + 6);
     if (major != MO__MODEL_MAJOR)
         FAIL(MO_EVERSION, "major",
-             "%s: model format version %u.%u is not supported (this reader reads %u.x)", src,
-             major, minor, MO__MODEL_MAJOR);
+             "%s: model format version %u.%u is not supported (this reader reads %u.x)", src, major,
+             minor, MO__MODEL_MAJOR);
     uint32_t header_size = get32(buf + 8);
     uint64_t file_size = get64(buf + 16);
     if (file_size != len)
@@ -194,8 +195,8 @@ static int load_common(const uint8_t *buf, size_t len, const char *src, mo_model
     uint64_t want = get64(buf + len - 8), got = XXH64(buf, len - 8, 0);
     if (want != got)
         FAIL(MO_EFORMAT, "checksum",
-             "%s: checksum mismatch (file says %016llx, content hashes to %016llx): corrupted",
-             src, (unsigned long long)want, (unsigned long long)got);
+             "%s: checksum mismatch (file says %016llx, content hashes to %016llx): corrupted", src,
+             (unsigned long long)want, (unsigned long long)got);
 
     uint64_t body_end = len - 8;
     uint64_t meta_off = get64(buf + 24), meta_len = get64(buf + 32);
@@ -244,8 +245,8 @@ static int load_common(const uint8_t *buf, size_t len, const char *src, mo_model
             FAIL(MO_EFORMAT, "tensor.nbytes", "%s: tensor '%s': nbytes %llu does not match dims",
                  src, t->name, (unsigned long long)t->nbytes);
         if (t->offset % MO__MODEL_ALIGN)
-            FAIL(MO_EFORMAT, "tensor.offset", "%s: tensor '%s': offset %llu is not %d-aligned",
-                 src, t->name, (unsigned long long)t->offset, MO__MODEL_ALIGN);
+            FAIL(MO_EFORMAT, "tensor.offset", "%s: tensor '%s': offset %llu is not %d-aligned", src,
+                 t->name, (unsigned long long)t->offset, MO__MODEL_ALIGN);
         if (t->offset < header_size || t->offset > body_end || t->nbytes > body_end - t->offset)
             FAIL(MO_EFORMAT, "tensor.offset", "%s: tensor '%s': [%llu, +%llu) is outside the file",
                  src, t->name, (unsigned long long)t->offset, (unsigned long long)t->nbytes);
@@ -271,8 +272,7 @@ static int load_common(const uint8_t *buf, size_t len, const char *src, mo_model
     if (!json_is_object(feat) || !json_num(feat, "hash_bits", &hb) ||
         !json_num(feat, "word_ngrams", &wn) || !json_num(feat, "char_min", &cmin) ||
         !json_num(feat, "char_max", &cmax))
-        FAIL(MO_EFORMAT, "features", "%s: metadata field 'features' is missing or incomplete",
-             src);
+        FAIL(MO_EFORMAT, "features", "%s: metadata field 'features' is missing or incomplete", src);
     if (!(hb >= 10 && hb <= 26) || !(wn >= 1 && wn <= 2) || !(cmax >= 0 && cmax <= 8) ||
         !(cmin >= 0 && cmin <= cmax) || hb != (uint32_t)hb || wn != (uint32_t)wn ||
         cmin != (uint32_t)cmin || cmax != (uint32_t)cmax)
@@ -307,8 +307,10 @@ static int load_common(const uint8_t *buf, size_t len, const char *src, mo_model
         double thr, a, b;
         if (!json_is_object(o) || !json_is_string(name) || !json_num(o, "threshold", &thr) ||
             !json_is_object(cal) || !json_num(cal, "a", &a) || !json_num(cal, "b", &b))
-            FAIL(MO_EFORMAT, "labels", "%s: metadata 'labels[%zu]' needs name, threshold and "
-                 "calibration {a, b}", src, i);
+            FAIL(MO_EFORMAT, "labels",
+                 "%s: metadata 'labels[%zu]' needs name, threshold and "
+                 "calibration {a, b}",
+                 src, i);
         if (!isfinite(thr) || !isfinite(a) || !isfinite(b))
             FAIL(MO_EFORMAT, "labels", "%s: metadata 'labels[%zu]' has a non-finite number", src,
                  i);
@@ -336,8 +338,7 @@ static int load_common(const uint8_t *buf, size_t len, const char *src, mo_model
     if (tw->dtype == MO__DTYPE_I8) {
         const tensor_view *ts = find_tensor(tv, n_tensors, "w_scale");
         if (!ts || ts->n_dims != 1 || ts->dims[0] != L || ts->dtype != MO__DTYPE_F32)
-            FAIL(MO_EFORMAT, "w_scale", "%s: int8 tensor 'w' needs an f32 'w_scale' (%zu)", src,
-                 L);
+            FAIL(MO_EFORMAT, "w_scale", "%s: int8 tensor 'w' needs an f32 'w_scale' (%zu)", src, L);
         m->w.w_i8 = (const int8_t *)(buf + tw->offset);
         m->w.scale = (const float *)(buf + ts->offset);
     } else if (tw->dtype == MO__DTYPE_F32) {

@@ -9,12 +9,12 @@
 #include "model/model_int.h"
 
 struct mo_model_scratch {
-    const mo_model *model;  /* the model this scratch was made for */
-    mo_featurizer *feat;    /* owned */
-    int32_t *iacc;          /* (n_labels) int8 accumulators */
-    float *facc;            /* (n_labels) float accumulators */
-    float *raw;             /* (n_labels) raw logits */
-    mo__tfidf tfidf;        /* distinct buckets and values (tf-idf models) */
+    const mo_model *model; /* the model this scratch was made for */
+    mo_featurizer *feat;   /* owned */
+    int32_t *iacc;         /* (n_labels) int8 accumulators */
+    float *facc;           /* (n_labels) float accumulators */
+    float *raw;            /* (n_labels) raw logits */
+    mo__tfidf tfidf;       /* distinct buckets and values (tf-idf models) */
 };
 
 int mo_model_scratch_new(const mo_model *model, mo_model_scratch **out)
@@ -91,8 +91,7 @@ int mo_model_predict(const mo_model *model, mo_model_scratch *s, const char *tex
                               &n_vals);
         if (rc != MO_OK)
             return rc;
-        mo__weights_logits_values(&model->w, s->tfidf.ids, s->tfidf.vals, n_vals, s->facc,
-                                  s->raw);
+        mo__weights_logits_values(&model->w, s->tfidf.ids, s->tfidf.vals, n_vals, s->facc, s->raw);
     } else {
         mo__weights_logits(&model->w, ids, n_ids, s->iacc, s->facc, s->raw);
     }

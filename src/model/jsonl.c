@@ -86,8 +86,8 @@ static int parse_line(const char *path, uint64_t line_no, const char *s, size_t 
     json_t *o = json_loadb(s, n, 0, &err);
     *obj = NULL;
     if (!o)
-        return mo__diag_set(diag, MO_EPARSE, path, line_no, NULL, "%s:%llu: invalid JSON: %s",
-                            path, (unsigned long long)line_no, err.text);
+        return mo__diag_set(diag, MO_EPARSE, path, line_no, NULL, "%s:%llu: invalid JSON: %s", path,
+                            (unsigned long long)line_no, err.text);
     if (!json_is_object(o)) {
         json_decref(o);
         return mo__diag_set(diag, MO_EPARSE, path, line_no, NULL,
@@ -229,26 +229,8 @@ void mo__dataset_free(mo__dataset *ds)
     memset(ds, 0, sizeof *ds);
 }
 
-static int grow_bytes(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return MO_OK;
-    size_t n = *cap ? *cap : 1024;
-    while (n < need)
-        n *= 2;
-    size_t bytes;
-    if (mo__size_mul(n, elem, &bytes) != MO_OK)
-        return MO_ENOMEM;
-    void *q = mo__realloc(*p, bytes);
-    if (!q)
-        return MO_ENOMEM;
-    *p = q;
-    *cap = n;
-    return MO_OK;
-}
-
-int mo__jsonl_load(const char *path, mo_featurizer *f, const char *const *labels,
-                   size_t n_labels, mo__dataset *ds, mo_diag *diag)
+int mo__jsonl_load(const char *path, mo_featurizer *f, const char *const *labels, size_t n_labels,
+                   mo__dataset *ds, mo_diag *diag)
 {
     char *buf = NULL;
     size_t len, pos = 0, ex_cap = 0, y_cap = 0, nw_cap = 0;
@@ -279,11 +261,11 @@ int mo__jsonl_load(const char *path, mo_featurizer *f, const char *const *labels
         }
         size_t i = ds->n;
         size_t need_y;
-        if (grow_bytes((void **)&ds->off, &ex_cap, i + 2, sizeof *ds->off) != MO_OK ||
-            grow_bytes((void **)&ds->n_word, &nw_cap, i + 1, sizeof *ds->n_word) != MO_OK ||
+        if (mo__grow((void **)&ds->off, &ex_cap, i + 2, sizeof *ds->off, 1024) != MO_OK ||
+            mo__grow((void **)&ds->n_word, &nw_cap, i + 1, sizeof *ds->n_word, 1024) != MO_OK ||
             mo__size_mul(i + 1, n_labels, &need_y) != MO_OK ||
-            grow_bytes((void **)&ds->y, &y_cap, need_y, 1) != MO_OK ||
-            grow_bytes((void **)&ds->ids, &ds->ids_cap, ds->ids_len + n_ids, sizeof *ds->ids) !=
+            mo__grow((void **)&ds->y, &y_cap, need_y, 1, 1024) != MO_OK ||
+            mo__grow((void **)&ds->ids, &ds->ids_cap, ds->ids_len + n_ids, sizeof *ds->ids, 1024) !=
                 MO_OK) {
             json_decref(o);
             rc = mo__diag_set(diag, MO_ENOMEM, path, line_no, NULL, "out of memory");

@@ -10,10 +10,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-typedef struct scored {
-    float s;
-    int8_t y;
-} scored;
+typedef mo_scored scored;
 
 static int cmp_desc(const void *a, const void *b)
 {
@@ -52,6 +49,17 @@ static scored *sorted_known(const float *scores, const int8_t *labels, size_t n,
     *m = k;
     *n_pos = p;
     return v;
+}
+
+int mo__metric_sort_known(const float *scores, const int8_t *labels, size_t n, mo_scored **out,
+                          size_t *m, size_t *n_pos)
+{
+    *out = sorted_known(scores, labels, n, m, n_pos);
+    if (!*out && *m == SIZE_MAX) {
+        *m = 0;
+        return MO_ENOMEM;
+    }
+    return MO_OK;
 }
 
 double mo__metric_average_precision(const float *scores, const int8_t *labels, size_t n)
@@ -202,8 +210,7 @@ static int prec_cb(const mo_metric_counts *c, void *user)
     prec_state *st = user;
     /* Thresholds descend, so the last one meeting the target has max recall;
      * ties in recall keep the higher threshold (fewer false positives). */
-    if (c->precision >= st->target && c->tp > 0 &&
-        (!st->found || c->recall > st->best.recall)) {
+    if (c->precision >= st->target && c->tp > 0 && (!st->found || c->recall > st->best.recall)) {
         st->best = *c;
         st->found = 1;
     }

@@ -17,7 +17,7 @@
 
 /* Confusion counts and rates at one threshold (score >= threshold is positive). */
 typedef struct mo_metric_counts {
-    float threshold;  /* the threshold these counts are for */
+    float threshold; /* the threshold these counts are for */
     size_t tp, fp, fn, tn;
     size_t support;   /* known positives (tp + fn) */
     size_t n_known;   /* examples with a known label */
@@ -25,6 +25,18 @@ typedef struct mo_metric_counts {
     double recall;    /* tp / (tp + fn); NAN when there are no positives */
     double f1;        /* harmonic mean; 0 when precision + recall == 0 */
 } mo_metric_counts;
+
+/* One known example: score and label (0/1). */
+typedef struct mo_scored {
+    float s;  /* score; NaN is read as -inf */
+    int8_t y; /* 1 positive, 0 negative */
+} mo_scored;
+
+/* The known examples (label >= 0) sorted by descending score, for metrics
+ * and curves. *out is the caller's (mo__free); NULL when nothing is known.
+ * *m gets the count and *n_pos the positives. Returns MO_OK or MO_ENOMEM. */
+int mo__metric_sort_known(const float *scores, const int8_t *labels, size_t n, mo_scored **out,
+                          size_t *m, size_t *n_pos);
 
 /* Average precision (area under the precision-recall curve, step-wise as in
  * sklearn): equal scores form one group, so ties are order independent.

@@ -27,12 +27,12 @@ enum mo__dtype { MO__DTYPE_F32 = 0, MO__DTYPE_I8 = 1, MO__DTYPE_U8 = 2 };
 
 /* One tensor to write. */
 typedef struct mo__tensor {
-    const char *name;  /* at most 31 bytes */
-    uint32_t dtype;    /* mo__dtype */
-    uint32_t n_dims;   /* 1..4 */
-    uint64_t dims[4];  /* unused dims are 0 */
-    const void *data;  /* nbytes */
-    uint64_t nbytes;   /* product(dims) * element size */
+    const char *name; /* at most 31 bytes */
+    uint32_t dtype;   /* mo__dtype */
+    uint32_t n_dims;  /* 1..4 */
+    uint64_t dims[4]; /* unused dims are 0 */
+    const void *data; /* nbytes */
+    uint64_t nbytes;  /* product(dims) * element size */
 } mo__tensor;
 
 /* Serializes a model file into a new buffer (*out, *out_len; free with
@@ -46,12 +46,12 @@ int mo__model_serialize(const char *meta_json, size_t meta_len, const mo__tensor
 typedef struct mo__weights {
     size_t n_labels;
     uint32_t n_buckets;
-    const float *w_f32;  /* (n_buckets, n_labels) or NULL */
-    const int8_t *w_i8;  /* (n_buckets, n_labels) or NULL */
-    const float *scale;  /* (n_labels) dequantization scale of w_i8 */
-    const float *bias;   /* (n_labels) */
-    const uint8_t *idf;  /* (n_buckets) idf * MO__IDF_SCALE, 0 = unused bucket; NULL = the
-                          * format 1.0 value count/sqrt(n) (mo__weights_logits) */
+    const float *w_f32; /* (n_buckets, n_labels) or NULL */
+    const int8_t *w_i8; /* (n_buckets, n_labels) or NULL */
+    const float *scale; /* (n_labels) dequantization scale of w_i8 */
+    const float *bias;  /* (n_labels) */
+    const uint8_t *idf; /* (n_buckets) idf * MO__IDF_SCALE, 0 = unused bucket; NULL = the
+                         * format 1.0 value count/sqrt(n) (mo__weights_logits) */
 } mo__weights;
 
 /* Feature value for a text with n ids: counts scaled by 1/sqrt(n), which keeps
@@ -143,9 +143,9 @@ static inline void mo__weights_logits_values(const mo__weights *w, const uint32_
 typedef struct mo__tfidf {
     struct tf_slot *slots; /* (n_slots) open-addressing table, power of two */
     size_t n_slots;
-    uint32_t stamp;        /* current block's stamp in slots */
-    uint32_t *ids;         /* (cap) distinct buckets of the last call */
-    float *vals;           /* (cap) their values */
+    uint32_t stamp; /* current block's stamp in slots */
+    uint32_t *ids;  /* (cap) distinct buckets of the last call */
+    float *vals;    /* (cap) their values */
     size_t cap;
 } mo__tfidf;
 
@@ -156,8 +156,8 @@ void mo__tfidf_free(mo__tfidf *t);
  * into t->ids/t->vals[0..*n_out): per block the distinct buckets with nonzero
  * idf, valued (1 + ln tf) * idf and scaled to unit L2 norm. Allocates only
  * while growing to the largest n seen. Returns MO_OK or MO_ENOMEM. */
-int mo__tfidf_values(mo__tfidf *t, const uint8_t *idf, const uint32_t *ids, size_t n,
-                     size_t n_word, size_t *n_out);
+int mo__tfidf_values(mo__tfidf *t, const uint8_t *idf, const uint32_t *ids, size_t n, size_t n_word,
+                     size_t *n_out);
 
 /* The idf byte of a bucket found in df of n_docs training texts. */
 uint8_t mo__idf_quantize(size_t df, size_t n_docs);
@@ -175,30 +175,30 @@ static inline float mo__sigmoid(float z)
 /* ==== The loaded model ==== */
 
 struct mo_model {
-    const uint8_t *base;  /* file bytes (mapping or caller buffer) */
-    size_t size;          /* bytes */
-    int is_mapped;        /* base is our mmap and must be unmapped */
-    mo_feat_config feat;  /* featurizer configuration from metadata */
+    const uint8_t *base; /* file bytes (mapping or caller buffer) */
+    size_t size;         /* bytes */
+    int is_mapped;       /* base is our mmap and must be unmapped */
+    mo_feat_config feat; /* featurizer configuration from metadata */
     size_t n_labels;
-    char **labels;        /* (n_labels) owned names */
-    float *threshold;     /* (n_labels) operating thresholds on calibrated scores */
-    float *platt_a;       /* (n_labels) calibrated = sigmoid(a * raw + b) */
-    float *platt_b;       /* (n_labels) */
-    mo__weights w;        /* points into base */
-    char *meta_json;      /* owned NUL-terminated copy of the metadata */
+    char **labels;    /* (n_labels) owned names */
+    float *threshold; /* (n_labels) operating thresholds on calibrated scores */
+    float *platt_a;   /* (n_labels) calibrated = sigmoid(a * raw + b) */
+    float *platt_b;   /* (n_labels) */
+    mo__weights w;    /* points into base */
+    char *meta_json;  /* owned NUL-terminated copy of the metadata */
 };
 
 /* ==== Datasets (jsonl.c) ==== */
 
 /* Featurized examples: ids of example i are ids[off[i] .. off[i+1]). */
 typedef struct mo__dataset {
-    size_t n;          /* examples */
+    size_t n; /* examples */
     size_t n_labels;
-    uint32_t *ids;     /* all feature ids */
-    size_t *off;       /* (n + 1) */
-    uint32_t *n_word;  /* (n) ids of example i's word block; the rest are char n-grams */
-    int8_t *y;         /* (n, n_labels): 1, 0 or -1 = unknown */
-    uint64_t xxh64;    /* hash of the file bytes */
+    uint32_t *ids;    /* all feature ids */
+    size_t *off;      /* (n + 1) */
+    uint32_t *n_word; /* (n) ids of example i's word block; the rest are char n-grams */
+    int8_t *y;        /* (n, n_labels): 1, 0 or -1 = unknown */
+    uint64_t xxh64;   /* hash of the file bytes */
     size_t ids_len, ids_cap;
 } mo__dataset;
 
@@ -211,8 +211,8 @@ void mo__strv_free(char **v);
 /* Loads and featurizes a JSONL file. Malformed lines fail with MO_EPARSE and
  * a diag naming file, line and field. Labels absent, null, or not in
  * `labels` are unknown (-1). */
-int mo__jsonl_load(const char *path, mo_featurizer *f, const char *const *labels,
-                   size_t n_labels, mo__dataset *ds, mo_diag *diag);
+int mo__jsonl_load(const char *path, mo_featurizer *f, const char *const *labels, size_t n_labels,
+                   mo__dataset *ds, mo_diag *diag);
 void mo__dataset_free(mo__dataset *ds);
 
 /* ==== Calibration (calib.c) ==== */

@@ -117,8 +117,8 @@ static size_t add_block(mo__tfidf *t, const uint8_t *idf, const uint32_t *ids, s
     return k;
 }
 
-int mo__tfidf_values(mo__tfidf *t, const uint8_t *idf, const uint32_t *ids, size_t n,
-                     size_t n_word, size_t *n_out)
+int mo__tfidf_values(mo__tfidf *t, const uint8_t *idf, const uint32_t *ids, size_t n, size_t n_word,
+                     size_t *n_out)
 {
     *n_out = 0;
     if (n_word > n)

@@ -19,7 +19,6 @@
 /* Lowest operating threshold on the calibrated score (see the floor below). */
 #define MO_MIN_THRESHOLD 0.5f
 
-
 /* Defaults chosen on data/dev.jsonl (macro PR-AUC, int8): lr 0.2/15 epochs
  * 0.8151, lr 0.1/25 epochs 0.8174, plus l2 1e-5 0.8179; hash_bits 20 0.8157,
  * 22 no gain over 21; char 3..5 below 2..5; int8 within 0.0002 of float. */
@@ -49,22 +48,22 @@ void mo_train_options_default(mo_train_options *opt)
 typedef struct valued {
     uint32_t *ids;
     float *vals;
-    size_t *off;        /* (n + 1) */
+    size_t *off; /* (n + 1) */
 } valued;
 
 typedef struct trainer {
     const mo_train_options *opt;
-    size_t L;           /* labels */
+    size_t L; /* labels */
     size_t n_buckets;
-    float *w;           /* (n_buckets, L) weights */
-    float *u;           /* (n_buckets, L) step-weighted sums of updates, for the average */
-    float *b, *ub;      /* (L) bias and its sum of step-weighted updates */
-    float *avg_w, *avg_b; /* averaged weights of the current epoch */
+    float *w;               /* (n_buckets, L) weights */
+    float *u;               /* (n_buckets, L) step-weighted sums of updates, for the average */
+    float *b, *ub;          /* (L) bias and its sum of step-weighted updates */
+    float *avg_w, *avg_b;   /* averaged weights of the current epoch */
     float *best_w, *best_b; /* (averaged) weights of the best dev epoch */
-    float *pos_weight;  /* (L) weight of a positive example */
-    float *z, *grad;    /* (L) scratch */
-    double step;        /* SGD steps taken, from 1 */
-    double n_steps;     /* steps the rate decays over (epochs * examples) */
+    float *pos_weight;      /* (L) weight of a positive example */
+    float *z, *grad;        /* (L) scratch */
+    double step;            /* SGD steps taken, from 1 */
+    double n_steps;         /* steps the rate decays over (epochs * examples) */
 } trainer;
 
 static double now_s(void)
@@ -230,8 +229,8 @@ static json_t *data_info(const char *path, const mo__dataset *ds, size_t n)
     const char *base = strrchr(path, '/');
     char hex[17];
     snprintf(hex, sizeof hex, "%016llx", (unsigned long long)ds->xxh64);
-    return json_pack("{s:s, s:s, s:I}", "file", base ? base + 1 : path, "xxh64", hex,
-                     "n_examples", (json_int_t)n);
+    return json_pack("{s:s, s:s, s:I}", "file", base ? base + 1 : path, "xxh64", hex, "n_examples",
+                     (json_int_t)n);
 }
 
 /* ==== mo_train_files ==== */
@@ -300,19 +299,19 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
         if (rc != MO_OK)
             goto fail;
         if (L > MO__MODEL_MAX_LABELS) {
-            rc = mo__diag_set(diag, MO_EINVAL, train_path, 0, "labels", "too many labels (%zu)",
-                              L);
+            rc = mo__diag_set(diag, MO_EINVAL, train_path, 0, "labels", "too many labels (%zu)", L);
             goto fail;
         }
     }
 
-    mo_feat_config fc = {.hash_bits = opt.hash_bits, .word_ngrams = opt.word_ngrams,
-                         .char_min = opt.char_min, .char_max = opt.char_max,
+    mo_feat_config fc = {.hash_bits = opt.hash_bits,
+                         .word_ngrams = opt.word_ngrams,
+                         .char_min = opt.char_min,
+                         .char_max = opt.char_max,
                          .hash_seed = 0x6d6f646572617465ull /* "moderate" */};
     rc = mo__feat_new(&fc, &feat);
     if (rc != MO_OK) {
-        rc = mo__diag_set(diag, rc, NULL, 0, NULL, "cannot create featurizer: %s",
-                          mo_strerror(rc));
+        rc = mo__diag_set(diag, rc, NULL, 0, NULL, "cannot create featurizer: %s", mo_strerror(rc));
         goto fail;
     }
     rc = mo__jsonl_load(train_path, feat, (const char *const *)names, L, &tr, diag);
@@ -428,13 +427,18 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
         }
     }
     if (opt.verbose)
-        fprintf(stderr, "train: %zu train / %zu dev examples, %zu labels, %zu buckets, loaded in "
-                "%.1fs\n", n_tr, n_dv, L, t.n_buckets, t_load);
+        fprintf(stderr,
+                "train: %zu train / %zu dev examples, %zu labels, %zu buckets, loaded in "
+                "%.1fs\n",
+                n_tr, n_dv, L, t.n_buckets, t_load);
 
     /* ---- Epochs ---- */
     t.n_steps = (double)n_tr * opt.epochs;
-    mo__weights aw = {.n_labels = L, .n_buckets = (uint32_t)t.n_buckets, .w_f32 = t.avg_w,
-                      .bias = t.avg_b, .idf = idf};
+    mo__weights aw = {.n_labels = L,
+                      .n_buckets = (uint32_t)t.n_buckets,
+                      .w_f32 = t.avg_w,
+                      .bias = t.avg_b,
+                      .idf = idf};
     mo_rng rng;
     mo__rng_seed(&rng, opt.seed);
     double best = -1;
@@ -454,7 +458,8 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
             if (isnan(l)) {
                 rc = mo__diag_set(diag, MO_ENAN, train_path, 0, NULL,
                                   "training diverged (NaN loss) at epoch %u, step %zu; lower lr "
-                                  "(%g)", epoch, s + 1, (double)opt.lr);
+                                  "(%g)",
+                                  epoch, s + 1, (double)opt.lr);
                 goto fail;
             }
             loss += l;
@@ -465,14 +470,17 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
         average_weights(&t);
         double dev_loss = dev_scores(&t, &aw, vdvp, dvp->y, dv_idx, n_dv, cols, facc);
         double ap = macro_ap(cols, ycols, L, n_dv, NULL);
-        mo_train_progress p = {.epoch = epoch, .epochs = opt.epochs,
+        mo_train_progress p = {.epoch = epoch,
+                               .epochs = opt.epochs,
                                .train_loss = n_known ? loss / (double)n_known : 0,
-                               .dev_loss = dev_loss, .dev_pr_auc = ap,
+                               .dev_loss = dev_loss,
+                               .dev_pr_auc = ap,
                                .examples_per_s = dt > 0 ? (double)n_tr / dt : 0};
         if (opt.verbose)
-            fprintf(stderr, "epoch %u/%u: train loss %.4f, dev loss %.4f, dev macro PR-AUC %.4f, "
-                    "%.0f examples/s\n", epoch, opt.epochs, p.train_loss, dev_loss, ap,
-                    p.examples_per_s);
+            fprintf(stderr,
+                    "epoch %u/%u: train loss %.4f, dev loss %.4f, dev macro PR-AUC %.4f, "
+                    "%.0f examples/s\n",
+                    epoch, opt.epochs, p.train_loss, dev_loss, ap, p.examples_per_s);
         if (!isfinite(dev_loss)) {
             rc = mo__diag_set(diag, MO_ENAN, dev_path ? dev_path : train_path, 0, NULL,
                               "dev loss is not finite after epoch %u", epoch);
@@ -503,8 +511,11 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
     t.u = t.avg_w = NULL;
 
     /* ---- Final weights (optionally int8) ---- */
-    mo__weights fw = {.n_labels = L, .n_buckets = (uint32_t)t.n_buckets, .w_f32 = t.best_w,
-                      .bias = t.best_b, .idf = idf};
+    mo__weights fw = {.n_labels = L,
+                      .n_buckets = (uint32_t)t.n_buckets,
+                      .w_f32 = t.best_w,
+                      .bias = t.best_b,
+                      .idf = idf};
     if (opt.quantize) {
         w8 = mo__malloc(nw);
         scale = mo__calloc(L, sizeof *scale);
@@ -600,46 +611,46 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
             macro_sum += ap;
             macro_n++;
         }
-        json_t *jl = json_pack("{s:s, s:o, s:s, s:{s:s, s:o, s:o}, s:{s:o, s:o, s:o, s:o, s:o, "
-                               "s:o, s:I, s:I, s:o, s:o}}",
-                               "name", names[l], "threshold", jnum(c.threshold),
-                               "threshold_method", method, "calibration", "method", "platt", "a",
-                               jnum(pa[l]), "b", jnum(pb[l]), "dev", "pr_auc", jnum(ap),
-                               "roc_auc", jnum(mo__metric_roc_auc(p, y, n_dv)), "precision",
-                               jnum(c.precision), "recall", jnum(c.recall), "f1", jnum(c.f1),
-                               "ece", jnum(mo__metric_ece(p, y, n_dv, 10)), "positives",
-                               (json_int_t)pos, "known", (json_int_t)(pos + neg), "log_loss",
-                               jnum(mo__metric_log_loss(p, y, n_dv)), "pos_weight",
-                               jnum(t.pos_weight[l]));
+        json_t *jl =
+            json_pack("{s:s, s:o, s:s, s:{s:s, s:o, s:o}, s:{s:o, s:o, s:o, s:o, s:o, "
+                      "s:o, s:I, s:I, s:o, s:o}}",
+                      "name", names[l], "threshold", jnum(c.threshold), "threshold_method", method,
+                      "calibration", "method", "platt", "a", jnum(pa[l]), "b", jnum(pb[l]), "dev",
+                      "pr_auc", jnum(ap), "roc_auc", jnum(mo__metric_roc_auc(p, y, n_dv)),
+                      "precision", jnum(c.precision), "recall", jnum(c.recall), "f1", jnum(c.f1),
+                      "ece", jnum(mo__metric_ece(p, y, n_dv, 10)), "positives", (json_int_t)pos,
+                      "known", (json_int_t)(pos + neg), "log_loss",
+                      jnum(mo__metric_log_loss(p, y, n_dv)), "pos_weight", jnum(t.pos_weight[l]));
         if (!jl || json_array_append_new(jlabels, jl) != 0)
             goto nomem;
         if (opt.verbose)
-            fprintf(stderr, "label %-12s dev PR-AUC %.4f  P %.3f R %.3f F1 %.3f at %.4f (%s), "
-                    "%zu/%zu positive\n", names[l], ap, c.precision, c.recall, c.f1,
-                    (double)c.threshold, method, pos, pos + neg);
+            fprintf(stderr,
+                    "label %-12s dev PR-AUC %.4f  P %.3f R %.3f F1 %.3f at %.4f (%s), "
+                    "%zu/%zu positive\n",
+                    names[l], ap, c.precision, c.recall, c.f1, (double)c.threshold, method, pos,
+                    pos + neg);
     }
     char seed_str[24];
     snprintf(seed_str, sizeof seed_str, "%llu", (unsigned long long)fc.hash_seed);
     json_object_set_new(meta, "features",
                         json_pack("{s:i, s:i, s:i, s:i, s:s, s:s, s:s}", "hash_bits",
-                                  (int)fc.hash_bits, "word_ngrams", (int)fc.word_ngrams,
-                                  "char_min", (int)fc.char_min, "char_max", (int)fc.char_max,
-                                  "hash_seed", seed_str, "hash", "xxh3_64", "value",
-                                  "tfidf"));
+                                  (int)fc.hash_bits, "word_ngrams", (int)fc.word_ngrams, "char_min",
+                                  (int)fc.char_min, "char_max", (int)fc.char_max, "hash_seed",
+                                  seed_str, "hash", "xxh3_64", "value", "tfidf"));
     char tseed[24];
     snprintf(tseed, sizeof tseed, "%llu", (unsigned long long)opt.seed);
-    json_object_set_new(
-        meta, "trainer",
-        json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:o, s:o, s:o, s:b}", "algorithm",
-                  "ovr-logreg-sgd-averaged", "seed", tseed, "epochs", (int)opt.epochs, "patience",
-                  (int)opt.patience, "epochs_run", (int)epochs_run, "best_epoch", (int)best_epoch,
-                  "lr", jnum(opt.lr), "l2", jnum(opt.l2), "target_precision",
-                  jnum(opt.target_precision), "quantize", opt.quantize ? 1 : 0));
+    json_object_set_new(meta, "trainer",
+                        json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:o, s:o, s:o, s:b}", "algorithm",
+                                  "ovr-logreg-sgd-averaged", "seed", tseed, "epochs",
+                                  (int)opt.epochs, "patience", (int)opt.patience, "epochs_run",
+                                  (int)epochs_run, "best_epoch", (int)best_epoch, "lr",
+                                  jnum(opt.lr), "l2", jnum(opt.l2), "target_precision",
+                                  jnum(opt.target_precision), "quantize", opt.quantize ? 1 : 0));
     json_object_set_new(meta, "train", data_info(train_path, &tr, n_tr));
-    json_object_set_new(meta, "dev", dev_path ? data_info(dev_path, &dv, n_dv)
-                                              : json_pack("{s:s, s:I}", "holdout",
-                                                          "every 10th train example",
-                                                          "n_examples", (json_int_t)n_dv));
+    json_object_set_new(meta, "dev",
+                        dev_path ? data_info(dev_path, &dv, n_dv)
+                                 : json_pack("{s:s, s:I}", "holdout", "every 10th train example",
+                                             "n_examples", (json_int_t)n_dv));
     json_object_set_new(meta, "dev_macro_pr_auc",
                         jnum(macro_n ? macro_sum / (double)macro_n : NAN));
     /* Serialize into our own allocation (json_dumpb sizes first). */
@@ -655,11 +666,11 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
     size_t n_t = 0;
     if (opt.quantize) {
         tens[n_t++] = (mo__tensor){"w", MO__DTYPE_I8, 2, {t.n_buckets, L, 0, 0}, w8, nw};
-        tens[n_t++] = (mo__tensor){"w_scale", MO__DTYPE_F32, 1, {L, 0, 0, 0}, scale,
-                                   L * sizeof(float)};
+        tens[n_t++] =
+            (mo__tensor){"w_scale", MO__DTYPE_F32, 1, {L, 0, 0, 0}, scale, L * sizeof(float)};
     } else {
-        tens[n_t++] = (mo__tensor){"w", MO__DTYPE_F32, 2, {t.n_buckets, L, 0, 0}, t.best_w,
-                                   nw * sizeof(float)};
+        tens[n_t++] = (mo__tensor){"w",      MO__DTYPE_F32,     2, {t.n_buckets, L, 0, 0},
+                                   t.best_w, nw * sizeof(float)};
     }
     tens[n_t++] = (mo__tensor){"b", MO__DTYPE_F32, 1, {L, 0, 0, 0}, t.best_b, L * sizeof(float)};
     tens[n_t++] = (mo__tensor){"idf", MO__DTYPE_U8, 1, {t.n_buckets, 0, 0, 0}, idf, t.n_buckets};

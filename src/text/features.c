@@ -38,18 +38,18 @@ typedef struct span {
 } span;
 
 struct mo_featurizer {
-    mo_feat_config cfg;   /* copy of the configuration */
-    mo_normalizer *norm;  /* owned */
-    uint32_t mask;        /* (1 << hash_bits) - 1 */
-    uint32_t *ids;        /* (ids_cap) output feature ids: word block, then char block */
-    size_t ids_cap;       /* entries allocated in ids */
-    size_t n_word;        /* ids of the word block in the last extraction */
-    uint32_t *cids;       /* (cids_cap) char n-gram ids, before they join ids */
-    size_t cids_cap;      /* entries allocated in cids */
-    span *toks;           /* (toks_cap) token spans of the reading being hashed */
-    size_t toks_cap;      /* entries allocated in toks */
+    mo_feat_config cfg;  /* copy of the configuration */
+    mo_normalizer *norm; /* owned */
+    uint32_t mask;       /* (1 << hash_bits) - 1 */
+    uint32_t *ids;       /* (ids_cap) output feature ids: word block, then char block */
+    size_t ids_cap;      /* entries allocated in ids */
+    size_t n_word;       /* ids of the word block in the last extraction */
+    uint32_t *cids;      /* (cids_cap) char n-gram ids, before they join ids */
+    size_t cids_cap;     /* entries allocated in cids */
+    span *toks;          /* (toks_cap) token spans of the reading being hashed */
+    size_t toks_cap;     /* entries allocated in toks */
     uint32_t flag_ids[MO_NORM_N_FLAGS]; /* precomputed id per normalization flag */
-    uint32_t bias_id;     /* precomputed bias feature id */
+    uint32_t bias_id;                   /* precomputed bias feature id */
     char cbuf[4 * MAX_WORD_CPS + 8];    /* "<word>" scratch for char n-grams */
     uint16_t offs[MAX_WORD_CPS + 3];    /* code point starts in cbuf, plus the end */
 };
@@ -65,8 +65,7 @@ static inline int char_class(const unsigned char *s, size_t len, size_t i, size_
     unsigned char c = s[i];
     if (c < 0x80) {
         *cp_len = 1;
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
-            c == '_')
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '_')
             return C_WORD;
         if (c == '*' || c == '\'')
             return C_JOIN;
@@ -103,27 +102,6 @@ static inline int char_class(const unsigned char *s, size_t len, size_t i, size_
 
 /* ==== Buffers ==== */
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return MO_OK;
-    size_t n = *cap ? *cap : 64;
-    while (n < need) {
-        if (n > SIZE_MAX / 2)
-            return MO_ENOMEM;
-        n *= 2;
-    }
-    size_t bytes;
-    if (mo__size_mul(n, elem, &bytes) != MO_OK)
-        return MO_ENOMEM;
-    void *q = mo__realloc(*p, bytes);
-    if (!q)
-        return MO_ENOMEM;
-    *p = q;
-    *cap = n;
-    return MO_OK;
-}
-
 /* Splits text into token spans (words with in-word '*' and apostrophes, and
  * single symbol/emoji code points). Returns the count, or -1 on ENOMEM. */
 static long tokenize(mo_featurizer *f, const char *text, size_t len)
@@ -131,7 +109,7 @@ static long tokenize(mo_featurizer *f, const char *text, size_t len)
     const unsigned char *s = (const unsigned char *)text;
     size_t n_toks = 0, i = 0;
     /* A token needs at least one byte, so len/1 + 1 bounds the count. */
-    if (grow((void **)&f->toks, &f->toks_cap, len / 1 + 1, sizeof(span)) != MO_OK)
+    if (mo__grow((void **)&f->toks, &f->toks_cap, len / 1 + 1, sizeof(span), 64) != MO_OK)
         return -1;
     while (i < len) {
         size_t cl;
@@ -181,7 +159,8 @@ int mo__feat_new(const mo_feat_config *cfg, mo_featurizer **out)
 {
     *out = NULL;
     if (!cfg || cfg->hash_bits < 10 || cfg->hash_bits > 26 || cfg->word_ngrams < 1 ||
-        cfg->word_ngrams > 2 || cfg->char_max > 8 || (cfg->char_min && cfg->char_min > cfg->char_max))
+        cfg->word_ngrams > 2 || cfg->char_max > 8 ||
+        (cfg->char_min && cfg->char_min > cfg->char_max))
         return MO_EINVAL;
     mo_featurizer *f = mo__calloc(1, sizeof *f);
     if (!f)
@@ -192,8 +171,8 @@ int mo__feat_new(const mo_feat_config *cfg, mo_featurizer **out)
     if (rc != MO_OK)
         goto fail;
     for (uint32_t b = 0; b < MO_NORM_N_FLAGS; b++)
-        f->flag_ids[b] = (uint32_t)XXH3_64bits_withSeed(&b, sizeof b, cfg->hash_seed ^ SALT_FLAG) &
-                         f->mask;
+        f->flag_ids[b] =
+            (uint32_t)XXH3_64bits_withSeed(&b, sizeof b, cfg->hash_seed ^ SALT_FLAG) & f->mask;
     f->bias_id = (uint32_t)XXH3_64bits_withSeed("", 0, cfg->hash_seed ^ SALT_BIAS) & f->mask;
     *out = f;
     return MO_OK;
@@ -291,8 +270,8 @@ int mo__feat_extract(mo_featurizer *f, const char *text, size_t len, const uint3
         need += 2;
         need_c += char_ngrams_bound(c, f->toks[i].end - f->toks[i].start);
     }
-    if (grow((void **)&f->ids, &f->ids_cap, need + need_c, sizeof(uint32_t)) != MO_OK ||
-        grow((void **)&f->cids, &f->cids_cap, need_c + 1, sizeof(uint32_t)) != MO_OK)
+    if (mo__grow((void **)&f->ids, &f->ids_cap, need + need_c, sizeof(uint32_t), 64) != MO_OK ||
+        mo__grow((void **)&f->cids, &f->cids_cap, need_c + 1, sizeof(uint32_t), 64) != MO_OK)
         return MO_ENOMEM;
 
     size_t k = 0, n_char = 0;
@@ -319,8 +298,9 @@ int mo__feat_extract(mo_featurizer *f, const char *text, size_t len, const uint3
         long n_alt = tokenize(f, v->alt, v->alt_len);
         if (n_alt < 0)
             return MO_ENOMEM;
-        if (grow((void **)&f->ids, &f->ids_cap, k + (size_t)n_alt + 1 + MO_NORM_N_FLAGS + n_char,
-                 sizeof(uint32_t)) != MO_OK)
+        if (mo__grow((void **)&f->ids, &f->ids_cap,
+                     k + (size_t)n_alt + 1 + MO_NORM_N_FLAGS + n_char, sizeof(uint32_t),
+                     64) != MO_OK)
             return MO_ENOMEM;
         uint64_t seed_a = c->hash_seed ^ SALT_ALT;
         for (long i = 0; i < n_alt; i++) {

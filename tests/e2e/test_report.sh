@@ -48,7 +48,7 @@ if "$M" eval --model models/default.momd --data data/test.jsonl --bootstrap 0 \
 fi
 
 case "$BUILD" in
-*asan*) echo "skipped browser: ASan build"; exit 0 ;;
+*asan*) echo "browser part skipped: ASan build"; exit 0 ;;
 esac
 if [ ! -x /usr/bin/chromium ]; then
     [ "${CI:-}" = true ] && fail "chromium missing under CI (scripts/install-deps.sh installs it)"

@@ -143,7 +143,8 @@ static void test_config_errors(void **state)
     char path[] = "/tmp/mo_engine_XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
-    const char *bad = "{\"model\":\"x.momd\",\"lexicons\":\"l\",\"policy\":\"p\",\"max_txt_bytes\":3}";
+    const char *bad =
+        "{\"model\":\"x.momd\",\"lexicons\":\"l\",\"policy\":\"p\",\"max_txt_bytes\":3}";
     assert_int_equal(write(fd, bad, strlen(bad)), (ssize_t)strlen(bad));
     close(fd);
     assert_int_equal(mo_engine_open(path, &e, &d), MO_EPARSE);

@@ -94,7 +94,8 @@ static void test_bootstrap_degenerate(void **state)
 {
     (void)state;
     float s[6] = {0.9f, 0.8f, 0.7f, 0.3f, 0.2f, 0.1f};
-    int8_t sep[6] = {1, 1, 1, 0, 0, 0}, pos[6] = {1, 1, 1, 1, 1, 1}, unk[6] = {-1, -1, -1, -1, -1, -1};
+    int8_t sep[6] = {1, 1, 1, 0, 0, 0}, pos[6] = {1, 1, 1, 1, 1, 1},
+           unk[6] = {-1, -1, -1, -1, -1, -1};
     const float *sp[3] = {s, s, s};
     const int8_t *yp[3] = {sep, pos, unk};
     float th[3] = {0.5f, 0.5f, 0.5f};
@@ -110,7 +111,8 @@ static void test_bootstrap_degenerate(void **state)
     assert_float_equal(c[MO_EVAL_N_METRICS + MO_EVAL_PR_AUC].hi, 1.0, 1e-12);
     /* All unknown: all NaN. */
     for (int q = 0; q < MO_EVAL_N_METRICS; q++)
-        assert_true(isnan(c[2 * MO_EVAL_N_METRICS + q].lo) && isnan(c[2 * MO_EVAL_N_METRICS + q].hi));
+        assert_true(isnan(c[2 * MO_EVAL_N_METRICS + q].lo) &&
+                    isnan(c[2 * MO_EVAL_N_METRICS + q].hi));
     /* Empty input and zero resamples: NaN, MO_OK. */
     assert_int_equal(mo__eval_bootstrap(yp, 3, 0, &a, NULL, 200, 3, c, NULL, NULL), MO_OK);
     assert_true(isnan(c[0].lo));

@@ -146,13 +146,15 @@ static json_t *J(const char *s)
 static void test_gate(void **state)
 {
     (void)state;
-    json_t *base = J("{\"groups\":{\"all\":{\"macro_pr_auc\":0.8,\"labels\":{"
-                     "\"spam\":{\"pr_auc\":0.90,\"fpr\":0.01},\"hate\":{\"pr_auc\":0.70,\"fpr\":0.02},"
-                     "\"rare\":{\"pr_auc\":null}}}},"
-                     "\"fairness\":{\"lang\":{\"labels\":{\"hate\":{\"bpsn_auc_power_mean\":0.6}}}}}");
-    json_t *now = J("{\"groups\":{\"all\":{\"macro_pr_auc\":0.79,\"labels\":{"
-                    "\"spam\":{\"pr_auc\":0.895,\"fpr\":0.05},\"hate\":{\"pr_auc\":0.65}}}},"
-                    "\"fairness\":{\"lang\":{\"labels\":{\"hate\":{\"bpsn_auc_power_mean\":0.59}}}}}");
+    json_t *base =
+        J("{\"groups\":{\"all\":{\"macro_pr_auc\":0.8,\"labels\":{"
+          "\"spam\":{\"pr_auc\":0.90,\"fpr\":0.01},\"hate\":{\"pr_auc\":0.70,\"fpr\":0.02},"
+          "\"rare\":{\"pr_auc\":null}}}},"
+          "\"fairness\":{\"lang\":{\"labels\":{\"hate\":{\"bpsn_auc_power_mean\":0.6}}}}}");
+    json_t *now =
+        J("{\"groups\":{\"all\":{\"macro_pr_auc\":0.79,\"labels\":{"
+          "\"spam\":{\"pr_auc\":0.895,\"fpr\":0.05},\"hate\":{\"pr_auc\":0.65}}}},"
+          "\"fairness\":{\"lang\":{\"labels\":{\"hate\":{\"bpsn_auc_power_mean\":0.59}}}}}");
     json_t *gates = J("{\"gates\":[{\"metric\":\"pr_auc\",\"labels\":[\"*\"],\"group\":\"all\","
                       "\"max_drop\":0.01},"
                       "{\"metric\":\"fpr\",\"labels\":[\"spam\"],\"max_increase\":0.02},"
@@ -245,9 +247,9 @@ static void test_oom(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_power_mean),    cmocka_unit_test(test_fairness_hand),
+        cmocka_unit_test(test_power_mean),     cmocka_unit_test(test_fairness_hand),
         cmocka_unit_test(test_fairness_edges), cmocka_unit_test(test_sweep),
-        cmocka_unit_test(test_gate),          cmocka_unit_test(test_oom),
+        cmocka_unit_test(test_gate),           cmocka_unit_test(test_oom),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,8 +17,8 @@
 
 static mo_feat_config cfg(uint32_t wn, uint32_t cmin, uint32_t cmax)
 {
-    mo_feat_config c = {.hash_bits = 16, .word_ngrams = wn, .char_min = cmin, .char_max = cmax,
-                        .hash_seed = 99};
+    mo_feat_config c = {
+        .hash_bits = 16, .word_ngrams = wn, .char_min = cmin, .char_max = cmax, .hash_seed = 99};
     return c;
 }
 

@@ -25,8 +25,10 @@
 
 static const char meta_ok[] =
     "{\"format\":\"moderato-model\",\"labels\":["
-    "{\"name\":\"spam\",\"threshold\":0.7,\"calibration\":{\"method\":\"platt\",\"a\":1.5,\"b\":-0.5}},"
-    "{\"name\":\"hate\",\"threshold\":0.25,\"calibration\":{\"method\":\"platt\",\"a\":1,\"b\":0}}],"
+    "{\"name\":\"spam\",\"threshold\":0.7,\"calibration\":{\"method\":\"platt\",\"a\":1.5,\"b\":-0."
+    "5}},"
+    "{\"name\":\"hate\",\"threshold\":0.25,\"calibration\":{\"method\":\"platt\",\"a\":1,\"b\":0}}]"
+    ","
     "\"features\":{\"hash_bits\":10,\"word_ngrams\":2,\"char_min\":2,\"char_max\":4,"
     "\"hash_seed\":\"12345678901234567890\"}}";
 
@@ -296,12 +298,9 @@ static void test_reads_format_1_0(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_load_buffer),
-        cmocka_unit_test(test_file_round_trip),
-        cmocka_unit_test(test_corrupt),
-        cmocka_unit_test(test_bad_metadata),
-        cmocka_unit_test(test_alloc_failure),
-        cmocka_unit_test(test_reads_format_1_0),
+        cmocka_unit_test(test_load_buffer),   cmocka_unit_test(test_file_round_trip),
+        cmocka_unit_test(test_corrupt),       cmocka_unit_test(test_bad_metadata),
+        cmocka_unit_test(test_alloc_failure), cmocka_unit_test(test_reads_format_1_0),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -99,8 +99,7 @@ static void test_learns_and_round_trip(void **state)
     assert_true(ap > 0.9);
     /* A separable fixture meets the target precision below 0.5, so the
      * threshold is floored at a calibrated 0.5. */
-    assert_string_equal(json_string_value(json_object_get(l0, "threshold_method")),
-                        "floor_0.5");
+    assert_string_equal(json_string_value(json_object_get(l0, "threshold_method")), "floor_0.5");
     assert_true(thr == 0.5f);
     assert_true(json_integer_value(json_object_get(json_object_get(l0, "dev"), "known")) < 100);
     json_decref(meta);
@@ -120,7 +119,8 @@ static void test_learns_and_round_trip(void **state)
     assert_int_equal(mo_model_load_buffer(b, len, &m2, &d), MO_OK);
     mo_model_scratch *s2;
     assert_int_equal(mo_model_scratch_new(m2, &s2), MO_OK);
-    assert_int_equal(mo_model_predict(m2, s, spam_text, 3, &sp, NULL), MO_EINVAL); /* wrong scratch */
+    assert_int_equal(mo_model_predict(m2, s, spam_text, 3, &sp, NULL),
+                     MO_EINVAL); /* wrong scratch */
     FILE *f = fopen(DEV, "r");
     char line[4096];
     int n = 0;
@@ -233,8 +233,7 @@ static void test_zero_alloc_predict(void **state)
     uint64_t before = mo__alloc_calls();
     for (int r = 0; r < 100; r++)
         for (size_t i = 0; i < 5; i++)
-            assert_int_equal(mo_model_predict(m, s, texts[i], strlen(texts[i]), &sc, NULL),
-                             MO_OK);
+            assert_int_equal(mo_model_predict(m, s, texts[i], strlen(texts[i]), &sc, NULL), MO_OK);
     assert_int_equal(mo__alloc_calls(), before);
     assert_int_equal(mo_model_predict(m, s, NULL, 5, &sc, NULL), MO_EINVAL);
     assert_int_equal(mo_model_predict(m, s, "x", MO_TEXT_MAX_BYTES + 1, &sc, NULL), MO_ELIMIT);
@@ -254,7 +253,8 @@ static void test_bad_jsonl(void **state)
         uint64_t line;
         const char *field;
     } cases[] = {
-        {"{\"text\":\"a\",\"labels\":{\"spam\":1}}\n\n{\"text\":\"b\",\"labels\":{\"spam\":\"yes\"}}\n",
+        {"{\"text\":\"a\",\"labels\":{\"spam\":1}}\n\n{\"text\":\"b\",\"labels\":{\"spam\":\"yes\"}"
+         "}\n",
          3, "labels.spam"},
         {"{\"text\":\"a\",\"labels\":{\"spam\":1}}\n{\"text\":\"b\",\"labels\":{\"spam\":2}}\n", 2,
          "labels.spam"},
@@ -301,8 +301,7 @@ static void test_progress_stop_and_nan(void **state)
     char *out = tmp_path("stop");
     int calls = 0;
     mo_diag d;
-    assert_int_equal(mo_train_files(TRAIN, DEV, NULL, &o, out, stop_at_2, &calls, &d),
-                     MO_ESTOPPED);
+    assert_int_equal(mo_train_files(TRAIN, DEV, NULL, &o, out, stop_at_2, &calls, &d), MO_ESTOPPED);
     assert_int_equal(calls, 2);
     assert_int_equal(access(out, F_OK), -1);
     o.lr = 1e38f;
