@@ -7,7 +7,8 @@
 # Data sets: the combined data/{train,dev,test}.jsonl ("all"), every
 # data/corpus/<source>.jsonl split by its "split" field, and "davidson-3class"
 # (Davidson's hate / offensive / neither as three one-vs-rest labels, scored
-# by 3-class macro-F1 of the argmax).  Per data set only the labels with both
+# by 3-class macro-F1 of the plain argmax and of the dev-fitted weighted argmax,
+# bench/macro_f1.py).  Per data set only the labels with both
 # classes in train, dev and test are benchmarked (bench/split.py), and all
 # three systems learn exactly those labels from exactly those items.
 #
@@ -78,6 +79,11 @@ for ds in $sets; do
         $PY "$HERE/split.py" "$d" "$DATA/corpus/$ds.jsonl" ;;
     esac || { echo "accuracy: $ds: split failed" >&2; continue; }
     labels=$(cat "$d/labels.txt")
+    # Davidson's three classes are mutually exclusive: moderato learns them as
+    # --classes (one predicted class, weights fitted on dev for macro-F1) and
+    # the peers' dev scores get the same weight fit in bench/macro_f1.py.
+    classes=
+    [ "$ds" = davidson-3class ] && classes="--classes c_hate,c_offensive,c_neither"
     if [ -z "$labels" ]; then
         echo "accuracy: $ds: no label with both classes in train/dev/test; skipped" >&2
         continue
@@ -89,7 +95,7 @@ for ds in $sets; do
         if [ -x "$MO" ]; then
             t=$(now)
             if "$MO" train --data "$d/train.jsonl" --dev "$d/dev.jsonl" -o "$d/mo.momd" \
-                --seed 1 --labels "$labels" 2> "$d/mo.train.log"; then
+                --seed 1 --labels "$labels" $classes 2> "$d/mo.train.log"; then
                 printf 'mo\ttrain\t%s\n' "$(elapsed "$t")" >> "$d/times.tsv"
                 "$MO" eval --model "$d/mo.momd" --data "$d/test.jsonl" --json > "$d/mo.eval.json" \
                     || echo "accuracy: $ds: moderato eval failed" >&2
@@ -116,20 +122,30 @@ for ds in $sets; do
         skip $s && continue
         if [ $s = ft ]; then peer=peer_fasttext.py; else peer=peer_sklearn.py; fi
         t=$(now)
+        devout=
+        [ -n "$classes" ] && devout="--dev-output $d/$s.dev.pred.jsonl"
         if $PY "$HERE/$peer" --train "$d/train.jsonl" --dev "$d/dev.jsonl" --test "$d/test.jsonl" \
-            --labels "$labels" -o "$d/$s.pred.jsonl" --jobs "$JOBS" 2> "$d/$s.log"; then
+            --labels "$labels" -o "$d/$s.pred.jsonl" --jobs "$JOBS" $devout 2> "$d/$s.log"; then
             printf '%s\ttrain+predict\t%s\n' $s "$(elapsed "$t")" >> "$d/times.tsv"
             if [ -x "$MO" ]; then
                 "$MO" eval --data "$d/test.jsonl" --predictions "$d/$s.pred.jsonl" --json \
                     > "$d/$s.eval.json" || echo "accuracy: $ds: eval of $s failed" >&2
             fi
             if [ "$ds" = davidson-3class ]; then
-                $PY "$HERE/macro_f1.py" "$d/test.jsonl" "$d/$s.pred.jsonl" > "$d/$s.class3.json"
+                $PY "$HERE/macro_f1.py" "$d/test.jsonl" "$d/$s.pred.jsonl" \
+                    "$d/dev.jsonl" "$d/$s.dev.pred.jsonl" > "$d/$s.class3.json"
             fi
         else
             echo "accuracy: $ds: $peer failed:" >&2
             tail -3 "$d/$s.log" >&2
         fi
+    done
+    # Paired bootstrap of moderato (at its best-F1-on-dev thresholds, the
+    # peers' rule) against each peer: which gaps are significant.
+    for s in ft sk; do
+        [ -f "$d/mb.pred.jsonl" ] && [ -f "$d/$s.pred.jsonl" ] &&
+            "$MO" eval --data "$d/test.jsonl" --compare-predictions "$d/mb.pred.jsonl" \
+                "$d/$s.pred.jsonl" --json > "$d/cmp.$s.json" 2> /dev/null
     done
     echo "accuracy: $ds done ($(cat "$d/times.tsv" | awk -F'\t' '{printf "%s %.0fs  ", $1, $3}'))" >&2
 done

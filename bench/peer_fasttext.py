@@ -4,6 +4,7 @@ supervised model per label.
 
 usage: python3 bench/peer_fasttext.py --train T.jsonl --dev D.jsonl
            --test X.jsonl --labels a,b,c -o PRED.jsonl [--jobs N] [--workdir DIR]
+           [--dev-output DEV_PRED.jsonl]
 
 Why per-label binary models and not one `-loss one-vs-all` model: in our data a
 label missing from an item is unknown, and a single multi-label model would
@@ -133,7 +134,7 @@ def predict_pos(model, textfile, n):
     return out
 
 
-def run_label(k, wd, train, dev, n_test, bucket):
+def run_label(k, wd, train, dev, n_test, bucket, dev_out):
     tr, dv = os.path.join(wd, k + ".train.txt"), os.path.join(wd, k + ".dev.txt")
     write_ft(tr, train, k)
     write_ft(dv, dev, k)
@@ -163,10 +164,20 @@ def run_label(k, wd, train, dev, n_test, bucket):
     ap, lr, ep, out, sdv = best
     th, f1 = best_f1_threshold(ydv, sdv)
     ste = predict_pos(out + ".bin", os.path.join(wd, "test.txt"), n_test)
+    sdv_all = predict_pos(out + ".bin", os.path.join(wd, "dev.txt"), len(dev)) if dev_out else None
     os.unlink(out + ".bin")
     info = {"n_train": n_known, "lr": lr, "epoch": ep, "dev_ap": round(ap, 4), "dev_best_f1": round(f1, 4),
             "threshold": round(th, 6), "seconds": round(time.time() - t0, 1)}
-    return k, ste, th, info
+    return k, (ste, sdv_all), th, info
+
+
+def write_pred(path, rows, scores, labels, thresholds):
+    with open(path, "w", encoding="utf-8") as f:
+        for i, (id_, _, _) in enumerate(rows):
+            o = {"id": id_, "scores": {k: round(scores[k][i], 6) for k in labels}}
+            if i == 0 and thresholds:
+                o["thresholds"] = {k: round(thresholds[k], 6) for k in labels}
+            f.write(json.dumps(o, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
 def main():
@@ -179,6 +190,8 @@ def main():
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--workdir", default=None)
     ap.add_argument("--bucket", type=int, default=1000000)
+    ap.add_argument("--dev-output", default=None,
+                    help="also write the dev items' scores (same format, no thresholds)")
     a = ap.parse_args()
     if not shutil.which("fasttext"):
         raise SystemExit("peer_fasttext: `fasttext` not found (apt-get install fasttext)")
@@ -187,17 +200,16 @@ def main():
     wd = tempfile.mkdtemp(prefix="ft.", dir=a.workdir)
     try:
         write_text(os.path.join(wd, "test.txt"), test)
+        write_text(os.path.join(wd, "dev.txt"), dev)
         with ThreadPoolExecutor(max_workers=max(1, a.jobs)) as ex:
-            res = list(ex.map(lambda k: run_label(k, wd, train, dev, len(test), a.bucket), labels))
+            res = list(ex.map(lambda k: run_label(k, wd, train, dev, len(test), a.bucket,
+                                                  a.dev_output), labels))
     finally:
         shutil.rmtree(wd, ignore_errors=True)
-    scores = {k: s for k, s, _, _ in res}
-    with open(a.output, "w", encoding="utf-8") as f:
-        for i, (id_, _, _) in enumerate(test):
-            o = {"id": id_, "scores": {k: round(scores[k][i], 6) for k in labels}}
-            if i == 0:
-                o["thresholds"] = {k: round(th, 6) for k, _, th, _ in res}
-            f.write(json.dumps(o, ensure_ascii=False, separators=(",", ":")) + "\n")
+    write_pred(a.output, test, {k: s[0] for k, s, _, _ in res}, labels,
+               {k: th for k, _, th, _ in res})
+    if a.dev_output:
+        write_pred(a.dev_output, dev, {k: s[1] for k, s, _, _ in res}, labels, None)
     for k, _, _, info in res:
         sys.stderr.write("fasttext %s: %s\n" % (k, json.dumps(info)))
 

@@ -4,6 +4,7 @@ regression per label.
 
 usage: /usr/bin/python3 bench/peer_sklearn.py --train T.jsonl --dev D.jsonl
            --test X.jsonl --labels a,b,c -o PRED.jsonl [--jobs N]
+           [--dev-output DEV_PRED.jsonl]
 
 Per label, only items where that label is known (present in "labels") are
 used for fitting, tuning and thresholds; an unknown label is never a negative.
@@ -76,9 +77,19 @@ def fit_label(k, Xtr, Ytr, Xdv, Ydv, Xte):
     ap, c, cw, m, sdv = best
     th, f1 = best_f1_threshold(ydv, sdv)
     ste = m.predict_proba(Xte)[:, 1]
-    return k, ste, th, {"C": c, "class_weight": cw, "dev_ap": round(ap, 4),
+    sdv_all = m.predict_proba(Xdv)[:, 1]
+    return k, (ste, sdv_all), th, {"C": c, "class_weight": cw, "dev_ap": round(ap, 4),
                         "dev_best_f1": round(f1, 4), "threshold": round(th, 6),
                         "n_train": int(len(itr)), "pos_train": int(ytr.sum())}
+
+
+def write_pred(path, ids, scores, labels, thresholds):
+    with open(path, "w", encoding="utf-8") as f:
+        for i, id_ in enumerate(ids):
+            o = {"id": id_, "scores": {k: round(float(scores[k][i]), 6) for k in labels}}
+            if i == 0 and thresholds:
+                o["thresholds"] = {k: round(thresholds[k], 6) for k in labels}
+            f.write(json.dumps(o, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
 def main():
@@ -89,12 +100,15 @@ def main():
     ap.add_argument("--labels", required=True)
     ap.add_argument("-o", "--output", required=True)
     ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--dev-output", default=None,
+                    help="also write the dev items' scores (same format, no thresholds)")
     a = ap.parse_args()
     labels = [x for x in a.labels.split(",") if x]
     t0 = time.time()
     _, ttr, Ytr = load(a.train)
     _, tdv, Ydv = load(a.dev)
     ids, tte, _ = load(a.test)
+    dv_ids = load(a.dev)[0]
     wv = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), min_df=2, sublinear_tf=True,
                          max_features=300000, lowercase=False, dtype=np.float32)
     cv = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True,
@@ -110,14 +124,12 @@ def main():
     else:
         res = [fit_label(k, Xtr, Ytr, Xdv, Ydv, Xte) for k in labels]
     t2 = time.time()
-    scores = {k: s for k, s, _, _ in res}
+    scores = {k: s[0] for k, s, _, _ in res}
+    dv_scores = {k: s[1] for k, s, _, _ in res}
     thresholds = {k: th for k, _, th, _ in res}
-    with open(a.output, "w", encoding="utf-8") as f:
-        for i, id_ in enumerate(ids):
-            o = {"id": id_, "scores": {k: round(float(scores[k][i]), 6) for k in labels}}
-            if i == 0:
-                o["thresholds"] = {k: round(thresholds[k], 6) for k in labels}
-            f.write(json.dumps(o, ensure_ascii=False, separators=(",", ":")) + "\n")
+    write_pred(a.output, ids, scores, labels, thresholds)
+    if a.dev_output:
+        write_pred(a.dev_output, dv_ids, dv_scores, labels, None)
     for k, _, _, info in res:
         sys.stderr.write("sklearn %s: %s\n" % (k, json.dumps(info)))
     sys.stderr.write("sklearn: %d features, vectorize %.1fs, fit+tune %.1fs\n"

@@ -100,9 +100,17 @@ def main(root):
                 fmt(f1[2]), gf))
         if any(c3.values()):
             m = [c3[s]["macro_f1"] if c3[s] else None for s, _ in SYS]
-            detail.append("\n3-class (hate / offensive / neither, argmax of one-vs-rest "
-                          "scores) macro-F1: moderato %s, fastText %s, sklearn %s %s"
+            detail.append("\n3-class (hate / offensive / neither) macro-F1, plain argmax of "
+                          "the one-vs-rest scores: moderato %s, fastText %s, sklearn %s %s"
                           % (fmt(m[0]), fmt(m[1]), fmt(m[2]), gap(m[0], m[1:])))
+            t = [c3[s]["tuned"]["macro_f1"] if c3[s] and c3[s].get("tuned") else None
+                 for s, _ in SYS]
+            if any(x is not None for x in t):
+                detail.append("\n3-class macro-F1, argmax of weight x score with the weights "
+                              "fitted on dev (moderato: its own `--classes` rule; peers: the "
+                              "same fit on their dev scores, bench/macro_f1.py): moderato %s, "
+                              "fastText %s, sklearn %s %s"
+                              % (fmt(t[0]), fmt(t[1]), fmt(t[2]), gap(t[0], t[1:])))
         t = os.path.join(d, "times.tsv")
         if os.path.exists(t):
             secs = {}
@@ -120,13 +128,34 @@ def main(root):
     print("\n".join(detail))
     if losses:
         print("\nWhere moderato is below the better peer (PR-AUC; F1 with both at their "
-              "best-F1 threshold on dev):\n")
+              "best-F1 threshold on dev), with the paired-bootstrap 95% interval of the "
+              "peer's lead (`moderato eval --compare-predictions`, 1000 resamples; "
+              "\"significant\" when it excludes 0):\n")
+        n_sig = n_all = 0
         for ds, k, ap, f1 in losses:
-            print("- %s / %s: PR-AUC %s vs %s, F1 %s vs %s" % (
-                ds, k, fmt(ap[0]), fmt(max(x for x in ap[1:] if x is not None)) if any(
-                    x is not None for x in ap[1:]) else "–",
-                fmt(f1[0]), fmt(max(x for x in f1[1:] if x is not None)) if any(
-                    x is not None for x in f1[1:]) else "–"))
+            parts = []
+            for m, v in (("pr_auc", ap), ("f1", f1)):
+                peers = [(x, s) for x, (s, _) in zip(v[1:], SYS[1:]) if x is not None]
+                if v[0] is None or not peers:
+                    continue
+                b, bs = max(peers)
+                if not v[0] < b - 5e-4:
+                    continue
+                cmp = load(os.path.join(root, ds, "cmp.%s.json" % bs))
+                try:
+                    c = cmp["labels"][k][m]
+                    sig = " (%s lead %+.3f, CI [%.3f, %.3f], %s)" % (
+                        dict(SYS)[bs], c["diff"], c["ci"][0], c["ci"][1],
+                        "**significant**" if c["significant"] else "not significant")
+                    n_all += 1
+                    n_sig += bool(c["significant"])
+                except (TypeError, KeyError, IndexError):
+                    sig = ""
+                parts.append("%s %s vs %s%s" % ("PR-AUC" if m == "pr_auc" else "F1",
+                                                fmt(v[0]), fmt(b), sig))
+            print("- %s / %s: %s" % (ds, k, "; ".join(parts)))
+        if n_all:
+            print("\n%d of these %d gaps are significant at the 5%% level." % (n_sig, n_all))
 
 
 if __name__ == "__main__":

@@ -176,6 +176,18 @@ MO_API size_t mo_model_n_labels(const mo_model *model);
 MO_API const char *mo_model_label(const mo_model *model, size_t i);
 /** Operating threshold of label i on the calibrated score; -1 when out of range. */
 MO_API float mo_model_threshold(const mo_model *model, size_t i);
+/**
+ * Number of mutually exclusive labels ("classes", trained with --classes) the
+ * model picks one of; 0 when its labels are independent (multi-label).
+ */
+MO_API size_t mo_model_n_classes(const mo_model *model);
+/**
+ * The class a text belongs to, given its mo_model_n_labels() scores from
+ * mo_model_predict: the label index of the class with the largest
+ * weight * score, the weights fitted on dev for macro-F1 (docs/MODELS.md).
+ * @return a label index, or -1 when the model has no classes.
+ */
+MO_API int mo_model_predict_class(const mo_model *model, const float *scores);
 /** Model metadata as a JSON text; borrowed until mo_model_free. */
 MO_API const char *mo_model_meta_json(const mo_model *model);
 
@@ -210,6 +222,9 @@ typedef struct mo_train_options {
     float target_precision;      /* operating thresholds aim for this precision on dev */
     int class_weight;            /* 0 = none (default), 1 = positives weigh sqrt(neg/pos), max 10 */
     int quantize;                /* store weights as int8 */
+    const char *const *classes;  /* NULL, or a NULL-terminated list of >= 2 of the labels
+                                    that are mutually exclusive (one positive per item);
+                                    borrowed during mo_train_files */
     int verbose;                 /* progress lines on stderr */
 } mo_train_options;
 

@@ -38,7 +38,9 @@ static void usage(FILE *f)
             "(or, with --format text, one raw text per line) and writes one line per input line:\n"
             "  {\"id\":\"c1\",\"scores\":{\"hate\":0.93,...},\"flagged\":[\"hate\"]}\n"
             "Scores are calibrated probabilities; 'flagged' lists labels at or over their\n"
-            "operating threshold. In text mode the id is the line number.\n\n"
+            "operating threshold. A model trained with --classes (mutually exclusive labels)\n"
+            "adds \"class\":\"name\", the one class it predicts. In text mode the id is the\n"
+            "line number.\n\n"
             "A record that cannot be scored (malformed JSON, missing or non-string \"text\",\n"
             "invalid UTF-8 in JSON, a line over --max-bytes) is answered in place with\n"
             "  {\"id\":...,\"line\":N,\"error\":\"...\"}\n"
@@ -113,7 +115,13 @@ static void score_one(worker *w, mo_pipe_sink *sink, json_t *id, unsigned long l
             mo_out_str(o, c->label_key[k], c->label_key_len[k] - 1);
         }
     }
-    mo_out_str(o, "]}\n", 3);
+    mo_out_str(o, "]", 1);
+    int cls = mo_model_predict_class(c->model, w->scores);
+    if (cls >= 0) {
+        mo_out_str(o, ",\"class\":", 9);
+        mo_out_str(o, c->label_key[cls], c->label_key_len[cls] - 1);
+    }
+    mo_out_str(o, "}\n", 2);
 }
 
 static void process_line(void *state, const mo_pipe_line *l, mo_pipe_sink *sink)

@@ -25,6 +25,10 @@ static void usage(FILE *f, const mo_train_options *d)
         "  --dev FILE             dev JSON Lines (required)\n"
         "  -o, --output FILE      model file to write (required; written atomically)\n"
         "  --labels a,b,c         labels to learn (default: every label in the data)\n"
+        "  --classes a,b,c        these labels are mutually exclusive (one positive per\n"
+        "                         item, e.g. Davidson's hate/offensive/neither): the model\n"
+        "                         also predicts one class, the argmax of weight * score,\n"
+        "                         weights fitted for dev macro-F1 (classify's \"class\")\n"
         "  --seed N               random seed (default %llu)\n"
         "  --epochs N             maximum epochs (default %u)\n"
         "  --patience N           stop after N epochs without dev improvement (default %u)\n"
@@ -33,7 +37,9 @@ static void usage(FILE *f, const mo_train_options *d)
         "  --char-ngrams MIN-MAX  character n-gram lengths, 0-0 for none (default %u-%u)\n"
         "  --lr X                 learning rate (default %g)\n"
         "  --l2 X                 L2 penalty (default %g)\n"
-        "  --target-precision X   operating threshold aims for this dev precision (default %g)\n"
+        "  --target-precision X   operating threshold aims for this dev precision (default %g;\n"
+        "                         never below a calibrated 0.5, which labels with fewer than\n"
+        "                         30 dev positives use as is)\n"
         "  --class-weight W       none, or sqrt: positives of rare labels weigh\n"
         "                         sqrt(neg/pos), at most 10 (default none: measured worse\n"
         "                         with tf-idf values; calibration restores the prior)\n"
@@ -45,11 +51,44 @@ static void usage(FILE *f, const mo_train_options *d)
         d->quantize ? "on" : "off");
 }
 
+/* Splits a comma list `arg` (may be NULL: nothing to do) into *list, a
+ * NULL-terminated array of pointers into *buf; both caller-owned (free()).
+ * Returns MO_EXIT_OK, or an exit status after printing why. */
+static int split_list(const char *opt, const char *arg, char **buf, const char ***list)
+{
+    *buf = NULL;
+    *list = NULL;
+    if (!arg)
+        return MO_EXIT_OK;
+    size_t n = 1;
+    for (const char *p = arg; *p; p++)
+        n += *p == ',';
+    *buf = strdup(arg);
+    *list = calloc(n + 1, sizeof **list);
+    if (!*buf || !*list) {
+        free(*buf);
+        free(*list);
+        fprintf(stderr, "moderato train: out of memory\n");
+        return MO_EXIT_FAILURE;
+    }
+    size_t k = 0;
+    for (char *tok = strtok(*buf, ","); tok; tok = strtok(NULL, ","))
+        if (*tok)
+            (*list)[k++] = tok;
+    if (!k) {
+        fprintf(stderr, "moderato train: %s: no label names in '%s'\n", opt, arg);
+        free(*buf);
+        free(*list);
+        return MO_EXIT_USAGE;
+    }
+    return MO_EXIT_OK;
+}
+
 int mo_cmd_train(int argc, char **argv)
 {
     mo_train_options opt;
     mo_train_options_default(&opt);
-    const char *data = NULL, *dev = NULL, *out = NULL, *labels_arg = NULL;
+    const char *data = NULL, *dev = NULL, *out = NULL, *labels_arg = NULL, *classes_arg = NULL;
     int quiet = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -76,6 +115,8 @@ int mo_cmd_train(int argc, char **argv)
             out = v, i++;
         } else if (!strcmp(a, "--labels")) {
             labels_arg = v, i++;
+        } else if (!strcmp(a, "--classes")) {
+            classes_arg = v, i++;
         } else if (!strcmp(a, "--seed")) {
             if (!mo_cli_parse_u64("train", a, v, 0, UINT64_MAX, &u))
                 return MO_EXIT_USAGE;
@@ -141,32 +182,17 @@ int mo_cmd_train(int argc, char **argv)
     }
     opt.verbose = !quiet;
 
-    /* Split --labels a,b,c into a NULL-terminated list. */
-    char *labels_buf = NULL;
-    const char **labels = NULL;
-    if (labels_arg) {
-        size_t n = 1;
-        for (const char *p = labels_arg; *p; p++)
-            n += *p == ',';
-        labels_buf = strdup(labels_arg);
-        labels = calloc(n + 1, sizeof *labels);
-        if (!labels_buf || !labels) {
-            free(labels_buf);
-            free(labels);
-            fprintf(stderr, "moderato train: out of memory\n");
-            return MO_EXIT_FAILURE;
-        }
-        size_t k = 0;
-        for (char *tok = strtok(labels_buf, ","); tok; tok = strtok(NULL, ","))
-            if (*tok)
-                labels[k++] = tok;
-        if (!k) {
-            fprintf(stderr, "moderato train: --labels: no label names in '%s'\n", labels_arg);
-            free(labels_buf);
-            free(labels);
-            return MO_EXIT_USAGE;
-        }
+    char *labels_buf = NULL, *classes_buf = NULL;
+    const char **labels = NULL, **classes = NULL;
+    int ex = split_list("--labels", labels_arg, &labels_buf, &labels);
+    if (ex == MO_EXIT_OK)
+        ex = split_list("--classes", classes_arg, &classes_buf, &classes);
+    if (ex != MO_EXIT_OK) {
+        free(labels_buf);
+        free(labels);
+        return ex;
     }
+    opt.classes = classes;
 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -176,6 +202,8 @@ int mo_cmd_train(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     free(labels_buf);
     free(labels);
+    free(classes_buf);
+    free(classes);
     if (rc != MO_OK) {
         mo_cli_print_diag("train", rc, &diag);
         return MO_EXIT_FAILURE;

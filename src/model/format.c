@@ -322,6 +322,40 @@ static int load_common(const uint8_t *buf, size_t len, const char *src, mo_model
         m->platt_b[i] = (float)b;
     }
 
+    json_t *classes = json_object_get(meta, "classes");
+    if (classes) {
+        json_t *cl = json_object_get(classes, "labels"), *cw = json_object_get(classes, "weights");
+        size_t k = json_array_size(cl);
+        if (!json_is_array(cl) || !json_is_array(cw) || k < 2 || k > L || json_array_size(cw) != k)
+            FAIL(MO_EFORMAT, "classes",
+                 "%s: metadata 'classes' needs 'labels' (at least 2) and as many 'weights'", src);
+        m->class_idx = mo__calloc(k, sizeof *m->class_idx);
+        m->class_w = mo__calloc(k, sizeof *m->class_w);
+        if (!m->class_idx || !m->class_w)
+            FAIL(MO_ENOMEM, NULL, "%s: out of memory", src);
+        for (size_t c = 0; c < k; c++) {
+            const char *name = json_string_value(json_array_get(cl, c));
+            json_t *wv = json_array_get(cw, c);
+            size_t l = 0;
+            while (name && l < L && strcmp(m->labels[l], name) != 0)
+                l++;
+            if (!name || l == L)
+                FAIL(MO_EFORMAT, "classes.labels",
+                     "%s: metadata 'classes.labels[%zu]' is not one of the model's labels", src, c);
+            for (size_t d = 0; d < c; d++)
+                if (m->class_idx[d] == l)
+                    FAIL(MO_EFORMAT, "classes.labels",
+                         "%s: metadata 'classes.labels' names '%s' twice", src, name);
+            if (!json_is_number(wv) || !(json_number_value(wv) > 0) ||
+                !isfinite(json_number_value(wv)))
+                FAIL(MO_EFORMAT, "classes.weights",
+                     "%s: metadata 'classes.weights[%zu]' must be a positive number", src, c);
+            m->class_idx[c] = (uint32_t)l;
+            m->class_w[c] = (float)json_number_value(wv);
+        }
+        m->n_classes = k;
+    }
+
     uint64_t n_buckets = 1ull << m->feat.hash_bits;
     const tensor_view *tw = find_tensor(tv, n_tensors, "w");
     const tensor_view *tb = find_tensor(tv, n_tensors, "b");
@@ -427,6 +461,8 @@ void mo_model_free(mo_model *m)
     mo__free(m->threshold);
     mo__free(m->platt_a);
     mo__free(m->platt_b);
+    mo__free(m->class_idx);
+    mo__free(m->class_w);
     mo__free(m->meta_json);
     if (m->is_mapped)
         munmap((void *)m->base, m->size);
@@ -446,6 +482,18 @@ const char *mo_model_label(const mo_model *m, size_t i)
 float mo_model_threshold(const mo_model *m, size_t i)
 {
     return m && i < m->n_labels ? m->threshold[i] : -1.0f;
+}
+
+size_t mo_model_n_classes(const mo_model *m)
+{
+    return m ? m->n_classes : 0;
+}
+
+int mo_model_predict_class(const mo_model *m, const float *scores)
+{
+    if (!m || !m->n_classes || !scores)
+        return -1;
+    return (int)m->class_idx[mo__class_argmax(scores, m->class_idx, m->class_w, m->n_classes)];
 }
 
 const char *mo_model_meta_json(const mo_model *m)

@@ -180,12 +180,15 @@ struct mo_model {
     int is_mapped;       /* base is our mmap and must be unmapped */
     mo_feat_config feat; /* featurizer configuration from metadata */
     size_t n_labels;
-    char **labels;    /* (n_labels) owned names */
-    float *threshold; /* (n_labels) operating thresholds on calibrated scores */
-    float *platt_a;   /* (n_labels) calibrated = sigmoid(a * raw + b) */
-    float *platt_b;   /* (n_labels) */
-    mo__weights w;    /* points into base */
-    char *meta_json;  /* owned NUL-terminated copy of the metadata */
+    char **labels;       /* (n_labels) owned names */
+    float *threshold;    /* (n_labels) operating thresholds on calibrated scores */
+    float *platt_a;      /* (n_labels) calibrated = sigmoid(a * raw + b) */
+    float *platt_b;      /* (n_labels) */
+    mo__weights w;       /* points into base */
+    char *meta_json;     /* owned NUL-terminated copy of the metadata */
+    size_t n_classes;    /* labels in the mutually exclusive group; 0 = none */
+    uint32_t *class_idx; /* (n_classes) owned: label index of each class */
+    float *class_w;      /* (n_classes) owned: decision weights (classes.c) */
 };
 
 /* ==== Datasets (jsonl.c) ==== */
@@ -220,5 +223,29 @@ void mo__dataset_free(mo__dataset *ds);
 /* Fits Platt scaling p = sigmoid(a * z + b) on raw scores z of known labels,
  * with prior-corrected targets (Platt 1999; Lin, Lin and Weng 2007 Newton). */
 void mo__platt_fit(const float *z, const int8_t *y, size_t n, float *a, float *b);
+
+/* ==== Mutually exclusive labels (classes.c) ==== */
+
+/* Scores and labels are column-major over n items: label l of item j is at
+ * [l * n + j]. idx[0..k) are the label indices of the classes. */
+
+/* The class (0..k) with the largest w[c] * scores[idx[c]]; the first on ties. */
+size_t mo__class_argmax(const float *scores, const uint32_t *idx, const float *w, size_t k);
+
+/* Macro-F1 over the k classes of the weighted argmax, on items whose classes
+ * are all known; NAN when there is none. */
+double mo__class_macro_f1(const float *cols, const int8_t *ycols, size_t n, const uint32_t *idx,
+                          const float *w, size_t k);
+
+/* MO_OK when every one of n items has its k class labels all unknown, or all
+ * known with exactly one positive; else MO_EINVAL and *bad_item is the first
+ * offender. Label l of item j is y[l * label_stride + j * item_stride]. */
+int mo__class_check(const int8_t *y, size_t n, size_t item_stride, size_t label_stride,
+                    const uint32_t *idx, size_t k, size_t *bad_item);
+
+/* Fits the decision weights w[0..k) (OUT) maximizing dev macro-F1; see the
+ * grid and tie rules in classes.c. Deterministic; allocates nothing. */
+void mo__class_fit(const float *cols, const int8_t *ycols, size_t n, const uint32_t *idx, size_t k,
+                   float *w);
 
 #endif /* MO_MODEL_INT_H */

@@ -133,4 +133,46 @@ wait $pid 2>/dev/null || true
 "$M" eval --model "$T/a.momd" --data $D/dev.jsonl > "$T/eval.txt"
 grep -q '^spam' "$T/eval.txt" || fail "eval table has spam"
 "$M" eval --model "$T/a.momd" --data $D/dev.jsonl --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["groups"]["all"]["labels"]["spam"]["pr_auc"] > 0.9, d' || fail "eval json"
+# Mutually exclusive labels: --classes adds "class" (the dev-fitted weighted
+# argmax) to every line; a model without classes has none; bad --classes exit 1
+# naming the problem.
+C=tests/data/model
+"$M" train --data $C/tiny_classes_train.jsonl --dev $C/tiny_classes_dev.jsonl -o "$T/cls.momd" \
+    --labels c_hate,c_neither,c_offensive --classes c_hate,c_offensive,c_neither --epochs 8 \
+    2> "$T/cls.err" || fail "train --classes: $(cat "$T/cls.err")"
+grep -q '^classes: c_hate x[0-9.]* c_offensive x1.000 c_neither x[0-9.]*; dev macro-F1' "$T/cls.err" ||
+    fail "train --classes progress line: $(cat "$T/cls.err")"
+head -40 $C/tiny_classes_dev.jsonl | "$M" classify --model "$T/cls.momd" > "$T/cls.out"
+python3 - "$T/cls.out" "$T/cls.momd" <<'PY' || fail "classify class output"
+import json, struct, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert len(rows) == 40
+blob = open(sys.argv[2], "rb").read()
+i = blob.index(b'{"format"')
+meta, _ = json.JSONDecoder().raw_decode(blob[i:].decode("utf-8", "replace"))
+cl = meta["classes"]
+w = dict(zip(cl["labels"], cl["weights"]))
+for r in rows:
+    s = r["scores"]
+    # The class is the weighted argmax of the printed (rounded) scores, up to rounding ties.
+    best = max(cl["labels"], key=lambda c: w[c] * s[c])
+    assert r["class"] in cl["labels"], r
+    assert abs(w[r["class"]] * s[r["class"]] - w[best] * s[best]) < 1e-3 * max(w.values()), r
+assert cl["dev_macro_f1"] >= cl["dev_macro_f1_argmax"]
+PY
+"$M" classify --model "$T/a.momd" < "$T/in.jsonl" | grep -q '"class"' && fail "class without --classes"
+set +e
+"$M" train --data $C/tiny_classes_train.jsonl --dev $C/tiny_classes_dev.jsonl -o "$T/x.momd" \
+    --labels c_hate,c_neither,c_offensive --classes c_hate,c_spam --quiet 2> "$T/cls2.err"; rc=$?
+set -e
+[ $rc = 1 ] || fail "unknown class should exit 1, got $rc"
+grep -q "class 'c_spam' is not one of the labels" "$T/cls2.err" || fail "unknown class message: $(cat "$T/cls2.err")"
+set +e
+"$M" train --data $C/tiny_classes_train.jsonl --dev $C/tiny_classes_dev.jsonl -o "$T/x.momd" \
+    --labels c_hate,c_neither,c_offensive --classes c_hate,c_offensive --quiet 2> "$T/cls3.err"; rc=$?
+set -e
+[ $rc = 1 ] || fail "non-exclusive classes should exit 1, got $rc"
+grep -q 'tiny_classes_train.jsonl: example 1 does not have exactly one positive class' "$T/cls3.err" ||
+    fail "non-exclusive classes message: $(cat "$T/cls3.err")"
+
 echo "e2e classify: all checks passed"

@@ -250,6 +250,68 @@ static void test_bad_metadata(void **state)
     }
 }
 
+/* Optional "classes": a valid group loads and predicts the weighted argmax;
+ * every malformed one is MO_EFORMAT naming the field. */
+static void test_classes_metadata(void **state)
+{
+    (void)state;
+    char meta[1024];
+    const char *tail = strrchr(meta_ok, '}');
+    size_t head = (size_t)(tail - meta_ok);
+    static const char *groups[] = {
+        "{\"labels\":[\"spam\",\"hate\"],\"weights\":[1,4]}", /* ok */
+        "{\"labels\":[\"spam\"],\"weights\":[1]}",
+        "{\"labels\":[\"spam\",\"hate\"],\"weights\":[1]}",
+        "{\"labels\":[\"spam\",\"porn\"],\"weights\":[1,1]}",
+        "{\"labels\":[\"spam\",\"spam\"],\"weights\":[1,1]}",
+        "{\"labels\":[\"spam\",\"hate\"],\"weights\":[1,0]}",
+        "{\"labels\":[\"spam\",\"hate\"],\"weights\":[1,\"x\"]}",
+        "[1]",
+    };
+    static const char *fields[] = {NULL,
+                                   "classes",
+                                   "classes",
+                                   "classes.labels",
+                                   "classes.labels",
+                                   "classes.weights",
+                                   "classes.weights",
+                                   "classes"};
+    for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
+        snprintf(meta, sizeof meta, "%.*s,\"classes\":%s}", (int)head, meta_ok, groups[i]);
+        size_t len;
+        uint8_t *b = make(meta, &len);
+        mo_model *m;
+        mo_diag d;
+        int rc = mo_model_load_buffer(b, len, &m, &d);
+        if (!fields[i]) {
+            assert_int_equal(rc, MO_OK);
+            assert_int_equal(mo_model_n_classes(m), 2);
+            /* spam 0.5 vs hate 0.2 * 4 = 0.8: hate (label 1) wins. */
+            float sc[2] = {0.5f, 0.2f};
+            assert_int_equal(mo_model_predict_class(m, sc), 1);
+            sc[1] = 0.1f; /* 0.5 vs 0.4 */
+            assert_int_equal(mo_model_predict_class(m, sc), 0);
+            mo_model_free(m);
+        } else {
+            assert_int_equal(rc, MO_EFORMAT);
+            assert_null(m);
+            assert_string_equal(d.field, fields[i]);
+        }
+        free(b);
+    }
+    /* Without "classes": no class is predicted. */
+    size_t len;
+    uint8_t *b = make(meta_ok, &len);
+    mo_model *m;
+    mo_diag d;
+    assert_int_equal(mo_model_load_buffer(b, len, &m, &d), MO_OK);
+    float sc[2] = {0.5f, 0.2f};
+    assert_int_equal(mo_model_n_classes(m), 0);
+    assert_int_equal(mo_model_predict_class(m, sc), -1);
+    mo_model_free(m);
+    free(b);
+}
+
 static void test_alloc_failure(void **state)
 {
     (void)state;
@@ -298,9 +360,10 @@ static void test_reads_format_1_0(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_load_buffer),   cmocka_unit_test(test_file_round_trip),
-        cmocka_unit_test(test_corrupt),       cmocka_unit_test(test_bad_metadata),
-        cmocka_unit_test(test_alloc_failure), cmocka_unit_test(test_reads_format_1_0),
+        cmocka_unit_test(test_load_buffer),      cmocka_unit_test(test_file_round_trip),
+        cmocka_unit_test(test_corrupt),          cmocka_unit_test(test_bad_metadata),
+        cmocka_unit_test(test_classes_metadata), cmocka_unit_test(test_alloc_failure),
+        cmocka_unit_test(test_reads_format_1_0),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
