@@ -469,6 +469,8 @@ static int report_micro(const dataset *d, const options *o, const group_view *v,
     mo_metric_micro mi;
     if (mo__metric_micro(v->sp, v->yp, d->n_labels, v->m, d->threshold, &mi) != MO_OK)
         return -1;
+    json_object_set_new(jg, "micro_n_known", json_integer((json_int_t)mi.at.n_known));
+    json_object_set_new(jg, "micro_support", json_integer((json_int_t)mi.at.support));
     json_num(jg, "micro_pr_auc", mi.pr_auc);
     json_num(jg, "micro_roc_auc", mi.roc_auc);
     json_num(jg, "micro_precision", mi.at.support ? mi.at.precision : NAN);

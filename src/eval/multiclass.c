@@ -26,9 +26,9 @@ static int true_class(const int8_t *const *labels, size_t n_classes, size_t i)
     return pos == 1 ? t : -2;
 }
 
-int mo__eval_multiclass(const float *const *scores, const int8_t *const *labels,
-                        size_t n_classes, size_t n, size_t *confusion,
-                        mo_eval_class_stats *per_class, mo_eval_multiclass *out)
+int mo__eval_multiclass(const float *const *scores, const int8_t *const *labels, size_t n_classes,
+                        size_t n, size_t *confusion, mo_eval_class_stats *per_class,
+                        mo_eval_multiclass *out)
 {
     memset(out, 0, sizeof *out);
     out->accuracy = out->macro_f1 = NAN;
@@ -69,9 +69,8 @@ int mo__eval_multiclass(const float *const *scores, const int8_t *const *labels,
         size_t tp = confusion[c * n_classes + c];
         st.precision = st.predicted ? (double)tp / (double)st.predicted : NAN;
         st.recall = st.support ? (double)tp / (double)st.support : NAN;
-        st.f1 = st.support + st.predicted
-                    ? 2.0 * (double)tp / (double)(st.support + st.predicted)
-                    : NAN;
+        st.f1 = st.support + st.predicted ? 2.0 * (double)tp / (double)(st.support + st.predicted)
+                                          : NAN;
         if (!isnan(st.f1)) {
             sum_f1 += st.f1;
             n_f1++;

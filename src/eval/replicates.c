@@ -107,7 +107,9 @@ int mo__eval_pairable(const json_t *a, const json_t *b, char *why, size_t why_le
         snprintf(why, why_len,
                  "%s no bootstrap replicates (made with --bootstrap 0, --no-replicates or an "
                  "older moderato)",
-                 !ea && !eb ? "neither run has" : !ea ? "run A has" : "run B has");
+                 !ea && !eb ? "neither run has"
+                 : !ea      ? "run A has"
+                            : "run B has");
         return 0;
     }
     json_int_t sa = json_integer_value(json_object_get(ba, "seed"));
@@ -134,8 +136,8 @@ int mo__eval_pairable(const json_t *a, const json_t *b, char *why, size_t why_le
     return 1;
 }
 
-int mo__eval_replicate_diff(const json_t *a, const json_t *b, const char *group,
-                            const char *label, const char *metric, mo_eval_ci *ci)
+int mo__eval_replicate_diff(const json_t *a, const json_t *b, const char *group, const char *label,
+                            const char *metric, mo_eval_ci *ci)
 {
     ci->lo = ci->hi = NAN;
     const json_t *ga = json_object_get(json_object_get(a, "groups"), group);
@@ -152,17 +154,19 @@ int mo__eval_replicate_diff(const json_t *a, const json_t *b, const char *group,
         json_object_get(json_object_get(json_object_get(ga, "replicates"), label), metric);
     const json_t *vb =
         json_object_get(json_object_get(json_object_get(gb, "replicates"), label), metric);
-    json_int_t r = json_integer_value(json_object_get(json_object_get(a, "bootstrap"), "resamples"));
+    json_int_t r =
+        json_integer_value(json_object_get(json_object_get(a, "bootstrap"), "resamples"));
     if (!json_is_string(va) || !json_is_string(vb) || r <= 0 || r > 10000000)
         return MO_ENOTFOUND;
     double *x = mo__malloc(2 * (size_t)r * sizeof *x);
     if (!x)
         return MO_ENOMEM;
     double *y = x + r;
-    int rc = mo__eval_replicates_decode(json_string_value(va), json_string_length(va), x, (size_t)r);
+    int rc =
+        mo__eval_replicates_decode(json_string_value(va), json_string_length(va), x, (size_t)r);
     if (!rc)
-        rc = mo__eval_replicates_decode(json_string_value(vb), json_string_length(vb), y,
-                                        (size_t)r);
+        rc =
+            mo__eval_replicates_decode(json_string_value(vb), json_string_length(vb), y, (size_t)r);
     if (!rc) {
         for (json_int_t i = 0; i < r; i++)
             x[i] = y[i] - x[i]; /* NAN when either is undefined */
