@@ -65,10 +65,10 @@ static void make_data(float *s, float *s2, int8_t *y, size_t n)
 static json_t *doc(const char *data_hash, json_int_t seed, const double *reps)
 {
     const char *names[] = {"x"};
-    json_t *j = json_pack("{s:s,s:s,s:{s:i,s:I,s:f,s:s},s:{s:{s:i}}}", "schema", "moderato.eval/1",
-                          "data_xxh64", data_hash, "bootstrap", "resamples", R, "seed", seed,
-                          "confidence", 0.95, "replicates", MO_EVAL_REP_ENCODING, "groups", "all",
-                          "n_items", N);
+    json_t *j =
+        json_pack("{s:s,s:s,s:{s:i,s:I,s:f,s:s},s:{s:{s:i}}}", "schema", "moderato.eval/1",
+                  "data_xxh64", data_hash, "bootstrap", "resamples", R, "seed", seed, "confidence",
+                  0.95, "replicates", MO_EVAL_REP_ENCODING, "groups", "all", "n_items", N);
     assert_non_null(j);
     json_t *jr = mo__eval_replicates_json(names, 1, reps, R);
     assert_non_null(jr);
@@ -107,8 +107,8 @@ static void test_paired_diff(void **state)
     int sig = 0;
     for (int q = 0; q < MO_EVAL_N_METRICS; q++) {
         mo_eval_ci d;
-        assert_int_equal(
-            mo__eval_replicate_diff(da, db, "all", "x", mo__eval_metric_names[q], &d), MO_OK);
+        assert_int_equal(mo__eval_replicate_diff(da, db, "all", "x", mo__eval_metric_names[q], &d),
+                         MO_OK);
         assert_false(isnan(d.lo));
         assert_float_equal(d.lo, cd[q].lo, 2e-4);
         assert_float_equal(d.hi, cd[q].hi, 2e-4);
