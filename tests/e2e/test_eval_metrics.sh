@@ -235,4 +235,17 @@ import json, sys
 c = json.load(sys.stdin)
 assert c['paired'] is False and 'run B has no bootstrap replicates' in c['paired_reason'], c['paired_reason']
 " || fail "compare with a run without replicates"
+
+# 6. Gates on the new fields: micro_* group fields and recall_at_p90.
+echo '{"gates":[{"metric":"micro_pr_auc","max_drop":0.001},{"metric":"recall_at_p90","labels":["*"],"max_drop":0.5}]}' > "$T/g.json"
+set +e
+"$M" eval --predictions "$T/mc_b.jsonl" --data "$T/mc.jsonl" --bootstrap 0 --baseline "$T/a.json" \
+    --gate "$T/g.json" > "$T/g.txt"
+rc=$?
+set -e
+[ $rc = 4 ] || { cat "$T/g.txt"; fail "micro gate: expected exit 4, got $rc"; }
+grep -q "^micro_pr_auc  *all  *-" "$T/g.txt" || { cat "$T/g.txt"; fail "micro_pr_auc not gated"; }
+grep -q "^recall_at_p90" "$T/g.txt" && fail "recall_at_p90 within its tolerance listed as failed"
+"$M" eval --predictions "$T/mc_a.jsonl" --data "$T/mc.jsonl" --bootstrap 0 --baseline "$T/a.json" \
+    --gate "$T/g.json" | grep -q "all gates passed (4 gated values" || fail "gates on the same run"
 echo "test_eval_metrics: ok"
