@@ -476,7 +476,8 @@ static const char css[] =
     ".c2{stroke:#d62728}.c3{stroke:#2ca02c}.thr{stroke:#555;stroke-dasharray:5 3}"
     ".op{fill:#ff7f0e;stroke:#fff}.dot{fill:#1f77b4;fill-opacity:.55}"
     ".ok{fill:#2ca02c}.bad{fill:#d62728}.s1{fill:#1f77b4}.s2{fill:#ff7f0e}.s3{fill:#9467bd}"
-    ".wh{stroke:#111;stroke-width:1.5;fill:none}.ci{display:block}";
+    ".wh{stroke:#111;stroke-width:1.5;fill:none}.ci{display:block}.plots>table{align-self:"
+    "flex-start}";
 
 /* Value and its interval in one table cell. */
 static void cell_ci(writer *w, const json_t *jl, const char *metric)
@@ -503,8 +504,9 @@ static void summary_table(writer *w, const char *group, const json_t *jg)
     out(w,
         " (%.0f items)</h3><table><tr><th>label</th><th>known</th><th>positives</th>"
         "<th>PR-AUC</th><th>ROC-AUC</th><th>threshold</th><th>precision</th><th>recall</th>"
-        "<th>F1</th><th>FPR</th><th>best F1</th><th>ECE</th><th>recall at P&ge;0.90</th>"
-        "<th>recall at P&ge;0.95</th></tr>",
+        "<th>F1</th><th>FPR</th><th>best F1</th><th>ECE</th><th title=\"recall at precision &ge; "
+        "0.90\">R@P90</th>"
+        "<th title=\"recall at precision &ge; 0.95\">R@P95</th></tr>",
         nan_zero(jnum(jg, "n_items")));
     const char *name;
     const json_t *jl;

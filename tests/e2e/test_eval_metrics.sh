@@ -66,7 +66,7 @@ for i, c in enumerate(m["classes"]):
 h = open(sys.argv[2], encoding="utf-8").read()
 assert "Multi-class: argmax over c_hate, c_neither, c_offensive" in h
 assert "Confusion (argmax): true rows, predicted columns" in h
-assert "recall at P&ge;0.90" in h and "<td>micro</td>" in h
+assert ">R@P90</th>" in h and "<td>micro</td>" in h
 assert not re.search(r'(?<![a-z])(nan|inf)(?![a-z])', h, re.I)
 for tag in ("svg", "table", "text", "tr"):
     assert len(re.findall(r'<%s[\s>]' % tag, h)) == h.count("</%s>" % tag), tag
