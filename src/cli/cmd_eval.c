@@ -325,9 +325,11 @@ static double r4(double v)
     return round(v * 1e4) / 1e4;
 }
 
+/* Infinite values (a threshold of -inf from NaN scores) are null too: JSON has
+ * no infinity and json_real() refuses it. */
 static void json_num(json_t *o, const char *k, double v)
 {
-    json_object_set_new(o, k, isnan(v) ? json_null() : json_real(r4(v)));
+    json_object_set_new(o, k, !isfinite(v) ? json_null() : json_real(r4(v)));
 }
 
 static json_t *json_ci(mo_eval_ci c)
