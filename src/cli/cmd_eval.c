@@ -512,29 +512,14 @@ static int report_multiclass(const dataset *d, const options *o, const group_vie
     }
     mo_eval_multiclass mc;
     mo__eval_multiclass(sp, yp, C, v->m, cm, st, &mc);
-    json_t *jm = json_object(), *jc = json_array(), *jcm = json_array(), *jpc = json_object();
-    for (size_t c = 0; c < C; c++) {
-        const char *name = d->labels[d->classes[c]];
-        json_array_append_new(jc, json_string(name));
-        json_t *row = json_array(), *x = json_object();
-        for (size_t j = 0; j < C; j++)
-            json_array_append_new(row, json_integer((json_int_t)cm[c * C + j]));
-        json_array_append_new(jcm, row);
-        json_object_set_new(x, "support", json_integer((json_int_t)st[c].support));
-        json_object_set_new(x, "predicted", json_integer((json_int_t)st[c].predicted));
-        json_num(x, "precision", st[c].precision);
-        json_num(x, "recall", st[c].recall);
-        json_num(x, "f1", st[c].f1);
-        json_object_set_new(jpc, name, x);
+    const char *names[MO_EVAL_MAX_CLASSES];
+    for (size_t c = 0; c < C; c++)
+        names[c] = d->labels[d->classes[c]];
+    json_t *jm = mo__eval_multiclass_json(names, C, d->classes_auto, cm, st, &mc);
+    if (!jm) {
+        free(cm);
+        return -1;
     }
-    json_object_set_new(jm, "classes", jc);
-    json_object_set_new(jm, "detected", json_boolean(d->classes_auto));
-    json_object_set_new(jm, "n_items", json_integer((json_int_t)mc.n_items));
-    json_object_set_new(jm, "n_not_exclusive", json_integer((json_int_t)mc.n_not_exclusive));
-    json_num(jm, "accuracy", mc.accuracy);
-    json_num(jm, "macro_f1", mc.macro_f1);
-    json_object_set_new(jm, "confusion", jcm);
-    json_object_set_new(jm, "per_class", jpc);
     json_object_set_new(jg, "multiclass", jm);
     if (!o->as_json) {
         char a[16], f[16];
@@ -1146,33 +1131,12 @@ static int resolve_classes(dataset *d, const options *o)
         }
         return 0;
     }
-    for (const char *p = o->classes; *p;) {
-        size_t len = strcspn(p, ","), k = 0;
-        while (k < d->n_labels && (strlen(d->labels[k]) != len || strncmp(d->labels[k], p, len)))
-            k++;
-        if (k == d->n_labels) {
-            fprintf(stderr, "moderato eval: --classes: no label '%.*s' in the data or model\n",
-                    (int)len, p);
-            return -1;
-        }
-        for (size_t c = 0; c < d->n_classes; c++)
-            if (d->classes[c] == k) {
-                fprintf(stderr, "moderato eval: --classes: '%s' given twice\n", d->labels[k]);
-                return -1;
-            }
-        if (d->n_classes == MO_EVAL_MAX_CLASSES) {
-            fprintf(stderr, "moderato eval: --classes: at most %d classes\n", MO_EVAL_MAX_CLASSES);
-            return -1;
-        }
-        d->classes[d->n_classes++] = k;
-        p += len;
-        p += *p == ',';
-    }
-    if (d->n_classes < 2) {
-        fprintf(stderr, "moderato eval: --classes needs at least two labels\n");
-        return -1;
-    }
-    return 0;
+    mo_diag diag;
+    int rc = mo__eval_classes_parse(o->classes, (const char *const *)d->labels, d->n_labels,
+                                    d->classes, &d->n_classes, &diag);
+    if (rc != MO_OK)
+        mo_cli_print_diag("eval", rc, &diag);
+    return rc == MO_OK ? 0 : -1;
 }
 
 static int parse_args(int argc, char **argv, options *o)

@@ -144,6 +144,23 @@ int mo__eval_multiclass(const float *const *scores, const int8_t *const *labels,
                         size_t n, size_t *confusion, mo_eval_class_stats *per_class,
                         mo_eval_multiclass *out);
 
+/* Parses a --classes list "a,b,c" against the label names: out (OUT, room
+ * for MO_EVAL_MAX_CLASSES) gets the label indices in the order given, *n_out
+ * their count. Returns MO_OK, or MO_EINVAL with diag saying which name is
+ * unknown or repeated, or that there are fewer than 2 or more than
+ * MO_EVAL_MAX_CLASSES. */
+int mo__eval_classes_parse(const char *spec, const char *const *labels, size_t n_labels,
+                           size_t *out, size_t *n_out, mo_diag *diag);
+
+/* groups.<g>.multiclass of moderato.eval/1 (docs/EVALUATION.md) from a
+ * mo__eval_multiclass result: classes (names), detected, n_items,
+ * n_not_exclusive, accuracy, macro_f1, confusion (rows true), per_class.
+ * Numbers rounded to 4 decimals, undefined ones null. Everything borrowed;
+ * returns a new reference or NULL when out of memory. */
+json_t *mo__eval_multiclass_json(const char *const *class_names, size_t n_classes, int detected,
+                                 const size_t *confusion, const mo_eval_class_stats *per_class,
+                                 const mo_eval_multiclass *mc);
+
 /* 1 when the n_labels (2..MO_EVAL_MAX_CLASSES) labels look mutually
  * exclusive: at least one item has all of them known and every such item has
  * exactly one positive; else 0. */

@@ -2,8 +2,8 @@
  * test_multiclass.c -- unit tests for src/eval/multiclass.c: the argmax
  * confusion matrix against a hand-computed example (ties to the first class,
  * NaN scores, unknown and non-exclusive items left out), per-class and macro
- * F1 (classes never true nor predicted excluded), degenerate inputs and the
- * detection of mutually exclusive labels.
+ * F1 (classes never true nor predicted excluded), degenerate inputs, the
+ * detection of mutually exclusive labels, the --classes list and the JSON.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +14,7 @@
 #include "eval/eval.h"
 
 #include <math.h>
+#include <string.h>
 
 /* Nine items, classes 0..2 (and an always-negative class 3):
  *   i0 true 0, argmax 0       i1 true 0, argmax 1      i2 true 1, argmax 1
@@ -110,12 +111,68 @@ static void test_exclusive(void **state)
     assert_int_equal(mo__eval_exclusive(up, 2, 0), 0);
 }
 
+static void test_classes_parse(void **state)
+{
+    (void)state;
+    const char *labels[] = {"c_hate", "c_neither", "c_offensive", "toxic"};
+    size_t idx[MO_EVAL_MAX_CLASSES], n;
+    mo_diag diag;
+    assert_int_equal(
+        mo__eval_classes_parse("c_hate,c_offensive,c_neither", labels, 4, idx, &n, &diag), MO_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(idx[0], 0);
+    assert_int_equal(idx[1], 2);
+    assert_int_equal(idx[2], 1);
+    assert_int_equal(mo__eval_classes_parse("c_hate,c_hat", labels, 4, idx, &n, &diag), MO_EINVAL);
+    assert_non_null(strstr(diag.msg, "no label 'c_hat'"));
+    assert_int_equal(mo__eval_classes_parse("toxic,c_hate,toxic", labels, 4, idx, &n, &diag),
+                     MO_EINVAL);
+    assert_non_null(strstr(diag.msg, "'toxic' given twice"));
+    assert_int_equal(mo__eval_classes_parse("toxic", labels, 4, idx, &n, &diag), MO_EINVAL);
+    assert_non_null(strstr(diag.msg, "at least two"));
+    assert_int_equal(mo__eval_classes_parse("", labels, 4, idx, &n, NULL), MO_EINVAL);
+    assert_int_equal(mo__eval_classes_parse("toxic,,c_hate", labels, 4, idx, &n, NULL), MO_EINVAL);
+}
+
+static void test_json(void **state)
+{
+    (void)state;
+    const float *sp[] = {sc0, sc1, sc2};
+    const int8_t *yp[] = {lab0, lab1, lab2};
+    size_t cm[9];
+    mo_eval_class_stats st[3];
+    mo_eval_multiclass mc;
+    assert_int_equal(mo__eval_multiclass(sp, yp, 3, 9, cm, st, &mc), MO_OK);
+    const char *names[] = {"a", "b", "c"};
+    json_t *j = mo__eval_multiclass_json(names, 3, 1, cm, st, &mc);
+    assert_non_null(j);
+    assert_true(json_is_true(json_object_get(j, "detected")));
+    assert_int_equal(json_integer_value(json_object_get(j, "n_items")), 6);
+    assert_float_equal(json_real_value(json_object_get(j, "accuracy")), 0.6667, 1e-9);
+    const json_t *row = json_array_get(json_object_get(j, "confusion"), 2);
+    assert_int_equal(json_integer_value(json_array_get(row, 0)), 1);
+    assert_int_equal(json_integer_value(json_array_get(row, 2)), 1);
+    const json_t *b = json_object_get(json_object_get(j, "per_class"), "b");
+    assert_int_equal(json_integer_value(json_object_get(b, "predicted")), 3);
+    assert_float_equal(json_real_value(json_object_get(b, "f1")), 0.8, 1e-9);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(j, "classes"), 1)), "b");
+    json_decref(j);
+    /* Undefined values are null. */
+    st[0].precision = NAN;
+    mc.accuracy = NAN;
+    j = mo__eval_multiclass_json(names, 3, 0, cm, st, &mc);
+    assert_true(json_is_null(json_object_get(j, "accuracy")));
+    assert_true(json_is_null(
+        json_object_get(json_object_get(json_object_get(j, "per_class"), "a"), "precision")));
+    json_decref(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_confusion),
-        cmocka_unit_test(test_degenerate),
-        cmocka_unit_test(test_exclusive),
+        cmocka_unit_test(test_confusion), cmocka_unit_test(test_degenerate),
+        cmocka_unit_test(test_exclusive), cmocka_unit_test(test_classes_parse),
+        cmocka_unit_test(test_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
