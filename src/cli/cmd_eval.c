@@ -1081,6 +1081,22 @@ static json_t *file_hash(const char *path, int trailer)
     return json_string(hex);
 }
 
+/* Hex XXH64 of the item ids in data order (each followed by a NUL): which
+ * items a bootstrap round resamples depends on this order. */
+static json_t *items_hash(const dataset *d)
+{
+    XXH64_state_t *st = XXH64_createState();
+    if (!st)
+        return json_null();
+    char hex[17];
+    XXH64_reset(st, 0);
+    for (size_t i = 0; i < d->n; i++)
+        XXH64_update(st, d->items[i].id, strlen(d->items[i].id) + 1);
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)XXH64_digest(st));
+    XXH64_freeState(st);
+    return json_string(hex);
+}
+
 /* Writes the HTML report of root (the --json document) to path. */
 static int write_html(const dataset *d, const char *path, const json_t *root)
 {
@@ -1476,6 +1492,7 @@ int mo_cmd_eval(int argc, char **argv)
                                   (json_int_t)opt.seed, "confidence", 0.95));
     json_object_set_new(json_object_get(root, "bootstrap"), "replicates",
                         R && !opt.no_replicates ? json_string(MO_EVAL_REP_ENCODING) : json_null());
+    json_object_set_new(json_object_get(root, "bootstrap"), "items_xxh64", items_hash(&d));
     if (resolve_classes(&d, &opt)) {
         status = MO_EXIT_USAGE;
         goto out;

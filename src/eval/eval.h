@@ -101,7 +101,8 @@ json_t *mo__eval_replicates_json(const char *const *label_names, size_t n_labels
 
 /* Whether two moderato.eval/1 documents can be compared by paired bootstrap:
  * both record replicates in the same encoding with the same seed and
- * resample count, on the same data (data_xxh64). Returns 1, or 0 with a
+ * resample count, on the same data (data_xxh64) and, when both record it,
+ * the same items in the same order (bootstrap.items_xxh64). Returns 1, or 0 with a
  * reason (a sentence fragment naming both values) in why (OUT, why_len). */
 int mo__eval_pairable(const json_t *a, const json_t *b, char *why, size_t why_len);
 

@@ -132,6 +132,12 @@ int mo__eval_pairable(const json_t *a, const json_t *b, char *why, size_t why_le
                  db ? db : "null");
         return 0;
     }
+    /* The item order, when recorded (a pipe's data_xxh64 says nothing). */
+    const char *ia = jstr(ba, "items_xxh64"), *ib = jstr(bb, "items_xxh64");
+    if (ia && ib && strcmp(ia, ib)) {
+        snprintf(why, why_len, "different items or item order (items_xxh64 %s and %s)", ia, ib);
+        return 0;
+    }
     snprintf(why, why_len, "same data, seed and resample count");
     return 1;
 }

@@ -136,6 +136,25 @@ static void test_paired_diff(void **state)
     json_object_set_new(json_object_get(dc, "bootstrap"), "seed", json_integer(7));
     assert_int_equal(mo__eval_pairable(da, dc, why, sizeof why), 0);
     assert_non_null(strstr(why, "resample counts"));
+    /* Same data hash but another item order (data read from a pipe). */
+    json_t *de = doc("abc", 7, rb);
+    json_object_set_new(json_object_get(da, "bootstrap"), "items_xxh64", json_string("11"));
+    assert_int_equal(mo__eval_pairable(da, de, why, sizeof why), 1); /* B records none */
+    json_object_set_new(json_object_get(de, "bootstrap"), "items_xxh64", json_string("12"));
+    assert_int_equal(mo__eval_pairable(da, de, why, sizeof why), 0);
+    assert_non_null(strstr(why, "item order"));
+    /* A --by group pairs only when both runs grouped by the same field. */
+    json_t *ga = json_object_get(json_object_get(da, "groups"), "all");
+    json_t *gb = json_object_get(json_object_get(db, "groups"), "all");
+    json_object_set(json_object_get(da, "groups"), "en", ga);
+    json_object_set(json_object_get(db, "groups"), "en", gb);
+    json_object_set_new(da, "by", json_string("lang"));
+    assert_int_equal(mo__eval_replicate_diff(da, db, "en", "x", "pr_auc", &d), MO_ENOTFOUND);
+    json_object_set_new(db, "by", json_string("source"));
+    assert_int_equal(mo__eval_replicate_diff(da, db, "en", "x", "pr_auc", &d), MO_ENOTFOUND);
+    json_object_set_new(db, "by", json_string("lang"));
+    assert_int_equal(mo__eval_replicate_diff(da, db, "en", "x", "pr_auc", &d), MO_OK);
+    json_decref(de);
     json_t *x = json_object_get(
         json_object_get(json_object_get(json_object_get(db, "groups"), "all"), "replicates"), "x");
     json_object_set_new(x, "f1", json_string("AAA"));
