@@ -7,7 +7,10 @@
  * regression gates against a baseline (--baseline, --gate); side-by-side
  * comparison of two runs (--compare) and a paired bootstrap of two prediction
  * files (--compare-predictions); --html writes the same results as one offline
- * page with SVG plots (src/eval/html.c). Unknown labels are excluded per
+ * page with SVG plots (src/eval/html.c); recall at precision 0.9 / 0.95,
+ * micro averages, the argmax confusion matrix of mutually exclusive labels
+ * (--classes or detected) and per-resample replicates that make --compare a
+ * paired bootstrap. Unknown labels are excluded per
  * label. The metrics live in src/model and src/eval; this file parses, prints
  * and maps results to exit statuses. Output schema: docs/EVALUATION.md.
  */
@@ -58,6 +61,9 @@ typedef struct dataset {
     float *s2;         /* second system's scores, same layout, or NULL */
     size_t n_slices;
     slice slices[MAX_SLICES];
+    size_t n_classes;                    /* multi-class group (--classes or detected), 0 = none */
+    size_t classes[MO_EVAL_MAX_CLASSES]; /* label indices */
+    int classes_auto;                    /* detected rather than named */
 } dataset;
 
 typedef struct options {
@@ -66,7 +72,8 @@ typedef struct options {
     const char *cmp_pred[2]; /* --compare-predictions A.jsonl B.jsonl */
     const char *slices[MAX_SLICES];
     size_t n_slices;
-    int as_json, sweep, resamples_set;
+    const char *classes; /* --classes a,b,c */
+    int as_json, sweep, resamples_set, no_replicates;
     unsigned resamples;
     unsigned long long seed;
 } options;
@@ -77,16 +84,19 @@ static void usage(FILE *f)
         f,
         "usage: moderato eval --data TEST.jsonl [--model PATH | --predictions FILE]\n"
         "                     [--by FIELD] [--slice FIELD]... [--bootstrap N] [--seed N]\n"
-        "                     [--sweep] [--json] [--html FILE]\n"
+        "                     [--sweep] [--json] [--no-replicates] [--html FILE]\n"
+        "                     [--classes A,B,C]\n"
         "                     [--baseline OLD.json --gate GATES.json]\n"
         "       moderato eval --compare A.json B.json\n"
         "       moderato eval --compare-predictions A.jsonl B.jsonl --data TEST.jsonl [--json]\n\n"
         "Measures a model on labeled JSON Lines data ({\"id\",\"text\",\"labels\":{...}}).\n"
         "A label missing or null in an item is unknown and excluded for that label.\n"
         "Per label: known items, positives, PR-AUC (average precision), ROC-AUC,\n"
-        "precision/recall/F1/FPR at the model's operating threshold, the best-F1 threshold\n"
-        "and expected calibration error (10 bins); then macro averages; 95%% bootstrap\n"
-        "intervals for PR-AUC, ROC-AUC, precision, recall and F1. See docs/EVALUATION.md.\n\n"
+        "precision/recall/F1/FPR at the model's operating threshold, the best-F1 threshold,\n"
+        "expected calibration error (10 bins) and recall at precision 0.90 and 0.95; then\n"
+        "macro and micro averages; 95%% bootstrap intervals for PR-AUC, ROC-AUC, precision,\n"
+        "recall and F1; the argmax confusion matrix of mutually exclusive labels.\n"
+        "See docs/EVALUATION.md.\n\n"
         "options:\n"
         "  --data FILE          labeled JSON Lines (required)\n"
         "  --model PATH         model to score the data with (default: the shipped model)\n"
@@ -103,14 +113,24 @@ static void usage(FILE *f)
         "                       over %d items the default is 1000*%d/items, at least 200)\n"
         "  --seed N             bootstrap seed (default %u)\n"
         "  --sweep              print the threshold sweep (0.05..0.95) per label\n"
-        "  --json               machine-readable output on stdout (schema moderato.eval/1)\n"
+        "  --json               machine-readable output on stdout (schema moderato.eval/1);\n"
+        "                       with bootstrap on it records each resample's values so that\n"
+        "                       --compare can test significance\n"
+        "  --no-replicates      leave the per-resample values out of --json (smaller file)\n"
+        "  --classes A,B,C      labels that are mutually exclusive classes (each item with\n"
+        "                       all of them known has exactly one positive): argmax\n"
+        "                       confusion matrix, accuracy, macro-F1. Without it, all labels\n"
+        "                       are used when every fully known item has exactly one positive\n"
         "  --html FILE          also write a self-contained offline HTML report (tables,\n"
         "                       PR/ROC curves, reliability, sweep, confusion, group bars)\n"
         "  --baseline FILE      an earlier --json output to gate against (needs --gate)\n"
         "  --gate FILE          gates (JSON): "
         "{\"gates\":[{\"metric\":\"pr_auc\",\"labels\":[\"*\"],\n"
         "                       \"group\":\"all\",\"max_drop\":0.01}, ...]}\n"
-        "  --compare A B        side by side two --json outputs, with differences\n"
+        "  --compare A B        side by side two --json outputs, with differences; marks\n"
+        "                       with * those whose paired-bootstrap 95%% interval excludes 0\n"
+        "                       (both runs on the same data with the same --seed and\n"
+        "                       --bootstrap; says so when they cannot be paired)\n"
         "  --compare-predictions A B\n"
         "                       paired bootstrap of two prediction files on --data: marks\n"
         "                       differences whose 95%% interval excludes 0\n\n"
@@ -305,9 +325,11 @@ static double r4(double v)
     return round(v * 1e4) / 1e4;
 }
 
+/* Infinite values (a threshold of -inf from NaN scores) are null too: JSON has
+ * no infinity and json_real() refuses it. */
 static void json_num(json_t *o, const char *k, double v)
 {
-    json_object_set_new(o, k, isnan(v) ? json_null() : json_real(r4(v)));
+    json_object_set_new(o, k, !isfinite(v) ? json_null() : json_real(r4(v)));
 }
 
 static json_t *json_ci(mo_eval_ci c)
@@ -321,6 +343,8 @@ typedef struct label_report {
     size_t n_known, support;
     double ap, auc, ece, fpr;
     mo_metric_counts at, best;
+    double rap[2];  /* recall at precision 0.90, 0.95 */
+    float rap_t[2]; /* their thresholds; NAN when not reached */
 } label_report;
 
 static label_report measure(const float *s, const int8_t *y, size_t n, float threshold)
@@ -335,6 +359,8 @@ static label_report measure(const float *s, const int8_t *y, size_t n, float thr
     r.n_known = r.at.n_known;
     r.support = r.at.support;
     r.fpr = r.at.fp + r.at.tn ? (double)r.at.fp / (double)(r.at.fp + r.at.tn) : NAN;
+    r.rap[0] = mo__metric_recall_at_precision(s, y, n, 0.90, &r.rap_t[0]);
+    r.rap[1] = mo__metric_recall_at_precision(s, y, n, 0.95, &r.rap_t[1]);
     return r;
 }
 
@@ -414,6 +440,115 @@ static int view_build(const dataset *d, const char *group, group_view *v)
     return 0;
 }
 
+/* Bootstrap intervals of a group into ci and, unless --no-replicates, its
+ * per-resample values as groups.<g>.replicates (*jreps, new reference or
+ * NULL). Returns MO_OK or MO_ENOMEM. */
+static int group_bootstrap(const group_view *v, size_t L, const dataset *d, const options *o,
+                           unsigned R, mo_eval_ci *ci, json_t **jreps)
+{
+    mo_eval_system sys = {v->sp, d->threshold};
+    double *reps = NULL;
+    size_t cells;
+    *jreps = NULL;
+    if (R && L && !o->no_replicates) {
+        if (mo__size_mul(L * MO_EVAL_N_METRICS, R, &cells) != MO_OK ||
+            !(reps = malloc(cells * sizeof *reps)))
+            return MO_ENOMEM;
+    }
+    int rc =
+        mo__eval_bootstrap_replicates(v->yp, L, v->m, &sys, NULL, R, o->seed, ci, NULL, NULL, reps);
+    if (rc == MO_OK && reps &&
+        !(*jreps = mo__eval_replicates_json((const char *const *)d->labels, L, reps, R)))
+        rc = MO_ENOMEM;
+    free(reps);
+    return rc;
+}
+
+/* Micro averages over every known (item, label) pair of the group: the JSON
+ * group fields micro_* and a "micro" table row. Returns 0 or -1 (ENOMEM). */
+static int report_micro(const dataset *d, const options *o, const group_view *v, json_t *jg)
+{
+    mo_metric_micro mi;
+    if (mo__metric_micro(v->sp, v->yp, d->n_labels, v->m, d->threshold, &mi) != MO_OK)
+        return -1;
+    json_object_set_new(jg, "micro_n_known", json_integer((json_int_t)mi.at.n_known));
+    json_object_set_new(jg, "micro_support", json_integer((json_int_t)mi.at.support));
+    json_num(jg, "micro_pr_auc", mi.pr_auc);
+    json_num(jg, "micro_roc_auc", mi.roc_auc);
+    json_num(jg, "micro_precision", mi.at.support ? mi.at.precision : NAN);
+    json_num(jg, "micro_recall", mi.at.recall);
+    json_num(jg, "micro_f1", mi.at.support ? mi.at.f1 : NAN);
+    json_num(jg, "micro_fpr", mi.fpr);
+    if (!o->as_json && mi.at.n_known) {
+        char c[6][16];
+        fmt4(c[0], mi.pr_auc);
+        fmt4(c[1], mi.roc_auc);
+        fmt4(c[2], mi.at.support ? mi.at.precision : NAN);
+        fmt4(c[3], mi.at.recall);
+        fmt4(c[4], mi.at.support ? mi.at.f1 : NAN);
+        fmt4(c[5], mi.fpr);
+        printf("%-12s %7zu %7zu %7s %7s %7s %7s %7s %7s %7s\n", "micro", mi.at.n_known,
+               mi.at.support, c[0], c[1], "", c[2], c[3], c[4], c[5]);
+    }
+    return 0;
+}
+
+/* The argmax confusion matrix of the multi-class group (d->classes), if any:
+ * groups.<g>.multiclass and a table. Returns 0 or -1 (ENOMEM). */
+static int report_multiclass(const dataset *d, const options *o, const group_view *v, json_t *jg)
+{
+    size_t C = d->n_classes;
+    if (!C)
+        return 0;
+    const float *sp[MO_EVAL_MAX_CLASSES];
+    const int8_t *yp[MO_EVAL_MAX_CLASSES];
+    mo_eval_class_stats st[MO_EVAL_MAX_CLASSES];
+    size_t *cm = malloc(C * C * sizeof *cm);
+    if (!cm)
+        return -1;
+    for (size_t c = 0; c < C; c++) {
+        sp[c] = v->sp[d->classes[c]];
+        yp[c] = v->yp[d->classes[c]];
+    }
+    mo_eval_multiclass mc;
+    mo__eval_multiclass(sp, yp, C, v->m, cm, st, &mc);
+    const char *names[MO_EVAL_MAX_CLASSES];
+    for (size_t c = 0; c < C; c++)
+        names[c] = d->labels[d->classes[c]];
+    json_t *jm = mo__eval_multiclass_json(names, C, d->classes_auto, cm, st, &mc);
+    if (!jm) {
+        free(cm);
+        return -1;
+    }
+    json_object_set_new(jg, "multiclass", jm);
+    if (!o->as_json) {
+        char a[16], f[16];
+        fmt4(a, mc.accuracy);
+        fmt4(f, mc.macro_f1);
+        printf("multi-class (%s, argmax of the scores): %zu items, accuracy %s, macro-F1 %s",
+               d->classes_auto ? "detected" : "--classes", mc.n_items, a, f);
+        if (mc.n_not_exclusive)
+            printf(" (%zu fully known items without exactly one positive left out)",
+                   mc.n_not_exclusive);
+        printf("\n%-12s", "true\\pred");
+        for (size_t j = 0; j < C; j++)
+            printf(" %11.11s", d->labels[d->classes[j]]);
+        printf(" %7s %7s %7s\n", "recall", "prec", "F1");
+        for (size_t c = 0; c < C; c++) {
+            printf("%-12.12s", d->labels[d->classes[c]]);
+            for (size_t j = 0; j < C; j++)
+                printf(" %11zu", cm[c * C + j]);
+            char q[3][16];
+            fmt4(q[0], st[c].recall);
+            fmt4(q[1], st[c].precision);
+            fmt4(q[2], st[c].f1);
+            printf(" %7s %7s %7s\n", q[0], q[1], q[2]);
+        }
+    }
+    free(cm);
+    return 0;
+}
+
 /* Reports one group (all items when group == NULL) into jgroups, and prints
  * the tables unless as_json. */
 static int report_group(const dataset *d, const options *o, unsigned R, const char *group,
@@ -431,8 +566,8 @@ static int report_group(const dataset *d, const options *o, unsigned R, const ch
         view_free(&v);
         return -1;
     }
-    mo_eval_system sys = {v.sp, d->threshold};
-    int rc = mo__eval_bootstrap(v.yp, L, m, &sys, NULL, R, o->seed, ci, NULL, NULL);
+    json_t *jreps = NULL;
+    int rc = group_bootstrap(&v, L, d, o, R, ci, &jreps);
     if (rc != MO_OK) {
         free(ci);
         free(rep);
@@ -442,8 +577,9 @@ static int report_group(const dataset *d, const options *o, unsigned R, const ch
     json_t *jg = json_object(), *jl = json_object();
     if (!o->as_json) {
         printf("\n== %s (%zu items)\n", group ? group : "all", m);
-        printf("%-12s %7s %7s %7s %7s %7s %7s %7s %7s %7s %7s %7s\n", "label", "known", "pos",
-               "PR-AUC", "ROC-AUC", "thresh", "prec", "recall", "F1", "FPR", "bestF1", "ECE");
+        printf("%-12s %7s %7s %7s %7s %7s %7s %7s %7s %7s %7s %7s %7s %7s\n", "label", "known",
+               "pos", "PR-AUC", "ROC-AUC", "thresh", "prec", "recall", "F1", "FPR", "bestF1", "ECE",
+               "R@P90", "R@P95");
     }
     double sum_ap = 0, sum_f1 = 0, sum_auc = 0;
     int n_ap = 0;
@@ -471,6 +607,10 @@ static int report_group(const dataset *d, const options *o, unsigned R, const ch
         json_num(jo, "best_f1", r->best.f1);
         json_num(jo, "best_f1_threshold", isinf(r->best.threshold) ? NAN : r->best.threshold);
         json_num(jo, "ece", r->ece);
+        json_num(jo, "recall_at_p90", r->rap[0]);
+        json_num(jo, "recall_at_p90_threshold", r->rap_t[0]);
+        json_num(jo, "recall_at_p95", r->rap[1]);
+        json_num(jo, "recall_at_p95_threshold", r->rap_t[1]);
         json_object_set_new(jo, "tp", json_integer((json_int_t)r->at.tp));
         json_object_set_new(jo, "fp", json_integer((json_int_t)r->at.fp));
         json_object_set_new(jo, "fn", json_integer((json_int_t)r->at.fn));
@@ -496,7 +636,7 @@ static int report_group(const dataset *d, const options *o, unsigned R, const ch
         json_object_set_new(jl, d->labels[k], jo);
         if (!o->as_json) {
             /* Undefined metrics (no positives, one class) print as "-". */
-            char c[9][16];
+            char c[11][16];
             fmt4(c[0], r->ap);
             fmt4(c[1], r->auc);
             fmt4(c[2], r->at.threshold);
@@ -506,8 +646,11 @@ static int report_group(const dataset *d, const options *o, unsigned R, const ch
             fmt4(c[6], r->fpr);
             fmt4(c[7], r->support ? r->best.f1 : NAN);
             fmt4(c[8], r->ece);
-            printf("%-12s %7zu %7zu %7s %7s %7s %7s %7s %7s %7s %7s %7s\n", d->labels[k],
-                   r->n_known, r->support, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8]);
+            fmt4(c[9], r->rap[0]);
+            fmt4(c[10], r->rap[1]);
+            printf("%-12s %7zu %7zu %7s %7s %7s %7s %7s %7s %7s %7s %7s %7s %7s\n", d->labels[k],
+                   r->n_known, r->support, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8],
+                   c[9], c[10]);
         }
     }
     json_object_set_new(jg, "n_items", json_integer((json_int_t)m));
@@ -516,10 +659,11 @@ static int report_group(const dataset *d, const options *o, unsigned R, const ch
     json_num(jg, "macro_roc_auc", n_ap ? sum_auc / n_ap : NAN);
     json_num(jg, "macro_f1", n_ap ? sum_f1 / n_ap : NAN);
     json_object_set_new(jgroups, group ? group : "all", jg);
+    if (!o->as_json && n_ap)
+        printf("%-12s %7s %7s %7.4f %7.4f %7s %7s %7s %7.4f\n", "macro", "", "", sum_ap / n_ap,
+               sum_auc / n_ap, "", "", "", sum_f1 / n_ap);
+    rc = report_micro(d, o, &v, jg);
     if (!o->as_json) {
-        if (n_ap)
-            printf("%-12s %7s %7s %7.4f %7.4f %7s %7s %7s %7.4f\n", "macro", "", "", sum_ap / n_ap,
-                   sum_auc / n_ap, "", "", "", sum_f1 / n_ap);
         if (R) {
             printf("95%% CI (bootstrap, %u resamples, seed %llu)\n", R, o->seed);
             printf("%-12s %-18s %-18s %-18s %-18s %-18s\n", "label", "PR-AUC", "ROC-AUC",
@@ -551,10 +695,14 @@ static int report_group(const dataset *d, const options *o, unsigned R, const ch
             }
         }
     }
+    if (!rc)
+        rc = report_multiclass(d, o, &v, jg);
+    if (jreps)
+        json_object_set_new(jg, "replicates", jreps);
     free(ci);
     free(rep);
     view_free(&v);
-    return 0;
+    return rc ? -1 : 0;
 }
 
 /* Fairness for every --slice field, over all items; adds root["fairness"]. */
@@ -719,11 +867,13 @@ out:
     return status;
 }
 
-/* --compare A.json B.json: side by side per group and label. */
+/* --compare A.json B.json: side by side per group and label; a paired
+ * bootstrap from the runs' replicates when they can be paired. */
 static int compare_json(const options *o)
 {
-    static const char *const metrics[] = {"pr_auc", "roc_auc", "precision", "recall",
-                                          "f1",     "fpr",     "ece"};
+    static const char *const metrics[] = {"pr_auc",       "roc_auc", "precision", "recall",
+                                          "f1",           "fpr",     "ece",       "recall_at_p90",
+                                          "recall_at_p95"};
     json_t *a = load_json_file(o->cmp[0]), *b = load_json_file(o->cmp[1]);
     if (!a || !b) {
         json_decref(a);
@@ -734,11 +884,25 @@ static int compare_json(const options *o)
     json_object_set_new(out, "schema", json_string("moderato.eval-compare/1"));
     json_object_set_new(out, "a", json_string(o->cmp[0]));
     json_object_set_new(out, "b", json_string(o->cmp[1]));
+    char why[200];
+    int paired = mo__eval_pairable(a, b, why, sizeof why);
+    json_object_set_new(out, "paired", json_boolean(paired));
+    json_object_set_new(out, "paired_reason", json_string(why));
+    if (paired)
+        json_object_set_new(out, "bootstrap", json_deep_copy(json_object_get(a, "bootstrap")));
     json_t *jgroups = json_object();
     json_object_set_new(out, "groups", jgroups);
-    if (!o->as_json)
-        printf("A = %s\nB = %s\n(not paired: for significance use --compare-predictions)\n",
-               o->cmp[0], o->cmp[1]);
+    if (!o->as_json) {
+        printf("A = %s\nB = %s\n", o->cmp[0], o->cmp[1]);
+        if (paired)
+            printf("paired bootstrap over the runs' replicates (%s); * = the 95%% interval of "
+                   "B-A excludes 0\n",
+                   why);
+        else
+            printf("not paired: %s;\nno significance: rerun both with the same --data, --seed "
+                   "and --bootstrap, or use --compare-predictions\n",
+                   why);
+    }
     const char *gname, *label;
     json_t *ga, *la;
     json_object_foreach(json_object_get(a, "groups"), gname, ga)
@@ -749,7 +913,8 @@ static int compare_json(const options *o)
         json_t *jg = json_object();
         json_object_set_new(jgroups, gname, jg);
         if (!o->as_json)
-            printf("\n== %s\n%-12s %-10s %9s %9s %9s\n", gname, "label", "metric", "A", "B", "B-A");
+            printf("\n== %s\n%-12s %-13s %9s %9s %9s  %s\n", gname, "label", "metric", "A", "B",
+                   "B-A", paired ? "95% CI of B-A" : "");
         json_object_foreach(json_object_get(ga, "labels"), label, la)
         {
             json_t *lb = json_object_get(json_object_get(gb, "labels"), label);
@@ -765,16 +930,35 @@ static int compare_json(const options *o)
                 json_num(row, "a", x);
                 json_num(row, "b", y);
                 json_num(row, "diff", y - x);
+                mo_eval_ci ci = {NAN, NAN};
+                int rc = paired ? mo__eval_replicate_diff(a, b, gname, label, metrics[q], &ci)
+                                : MO_ENOTFOUND;
+                if (rc == MO_ENOMEM || rc == MO_EPARSE) {
+                    fprintf(stderr, "moderato eval: --compare %s/%s/%s: %s\n", gname, label,
+                            metrics[q], rc == MO_ENOMEM ? "out of memory" : "malformed replicates");
+                    json_decref(row);
+                    json_decref(out);
+                    json_decref(a);
+                    json_decref(b);
+                    return MO_EXIT_FAILURE;
+                }
+                int sig = !isnan(ci.lo) && (ci.lo > 0 || ci.hi < 0);
+                json_object_set_new(row, "ci", json_ci(ci));
+                json_object_set_new(row, "significant",
+                                    rc == MO_OK && !isnan(ci.lo) ? json_boolean(sig) : json_null());
                 json_object_set_new(jl, metrics[q], row);
                 if (!o->as_json) {
-                    char c[3][16];
+                    char c[3][16], cs[24] = "";
                     fmt4(c[0], x);
                     fmt4(c[1], y);
                     if (isnan(y - x))
                         snprintf(c[2], sizeof c[2], "-");
                     else
                         snprintf(c[2], sizeof c[2], "%+.4f", y - x);
-                    printf("%-12s %-10s %9s %9s %9s\n", label, metrics[q], c[0], c[1], c[2]);
+                    if (rc == MO_OK)
+                        fmt_ci(cs, ci);
+                    printf("%-12s %-13s %9s %9s %9s  %-20s %s\n", label, metrics[q], c[0], c[1],
+                           c[2], cs, sig ? "*" : "");
                 }
             }
         }
@@ -897,6 +1081,22 @@ static json_t *file_hash(const char *path, int trailer)
     return json_string(hex);
 }
 
+/* Hex XXH64 of the item ids in data order (each followed by a NUL): which
+ * items a bootstrap round resamples depends on this order. */
+static json_t *items_hash(const dataset *d)
+{
+    XXH64_state_t *st = XXH64_createState();
+    if (!st)
+        return json_null();
+    char hex[17];
+    XXH64_reset(st, 0);
+    for (size_t i = 0; i < d->n; i++)
+        XXH64_update(st, d->items[i].id, strlen(d->items[i].id) + 1);
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)XXH64_digest(st));
+    XXH64_freeState(st);
+    return json_string(hex);
+}
+
 /* Writes the HTML report of root (the --json document) to path. */
 static int write_html(const dataset *d, const char *path, const json_t *root)
 {
@@ -927,6 +1127,34 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The multi-class group: the labels named by --classes, or all labels when
+ * every item with all of them known has exactly one positive. Returns 0, or
+ * -1 after printing what is wrong with --classes. */
+static int resolve_classes(dataset *d, const options *o)
+{
+    d->n_classes = 0;
+    if (!o->classes) {
+        const int8_t *yp[MO_EVAL_MAX_CLASSES];
+        if (d->n_labels < 2 || d->n_labels > MO_EVAL_MAX_CLASSES)
+            return 0;
+        for (size_t k = 0; k < d->n_labels; k++)
+            yp[k] = d->y + k * d->cap;
+        if (mo__eval_exclusive(yp, d->n_labels, d->n)) {
+            for (size_t k = 0; k < d->n_labels; k++)
+                d->classes[k] = k;
+            d->n_classes = d->n_labels;
+            d->classes_auto = 1;
+        }
+        return 0;
+    }
+    mo_diag diag;
+    int rc = mo__eval_classes_parse(o->classes, (const char *const *)d->labels, d->n_labels,
+                                    d->classes, &d->n_classes, &diag);
+    if (rc != MO_OK)
+        mo_cli_print_diag("eval", rc, &diag);
+    return rc == MO_OK ? 0 : -1;
+}
+
 static int parse_args(int argc, char **argv, options *o)
 {
     memset(o, 0, sizeof *o);
@@ -943,6 +1171,10 @@ static int parse_args(int argc, char **argv, options *o)
             o->as_json = 1;
         } else if (!strcmp(a, "--sweep")) {
             o->sweep = 1;
+        } else if (!strcmp(a, "--no-replicates")) {
+            o->no_replicates = 1;
+        } else if (!strcmp(a, "--classes") && v) {
+            o->classes = v, i++;
         } else if (!strcmp(a, "--data") && v) {
             o->data = v, i++;
         } else if (!strcmp(a, "--model") && v) {
@@ -1258,6 +1490,13 @@ int mo_cmd_eval(int argc, char **argv)
     json_object_set_new(root, "bootstrap",
                         json_pack("{s:i,s:I,s:f}", "resamples", (int)R, "seed",
                                   (json_int_t)opt.seed, "confidence", 0.95));
+    json_object_set_new(json_object_get(root, "bootstrap"), "replicates",
+                        R && !opt.no_replicates ? json_string(MO_EVAL_REP_ENCODING) : json_null());
+    json_object_set_new(json_object_get(root, "bootstrap"), "items_xxh64", items_hash(&d));
+    if (resolve_classes(&d, &opt)) {
+        status = MO_EXIT_USAGE;
+        goto out;
+    }
     json_t *jgroups = json_object();
     json_object_set_new(root, "groups", jgroups);
     if (!as_json)

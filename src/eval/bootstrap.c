@@ -114,8 +114,7 @@ static double quantile(const double *v, size_t f, double q)
     return v[lo] + (pos - (double)lo) * (v[lo + 1] - v[lo]);
 }
 
-/* 2.5% and 97.5% percentiles of the finite values among v[0..r). Sorts v. */
-static mo_eval_ci interval(double *v, size_t r)
+mo_eval_ci mo__eval_percentile_ci(double *v, size_t r)
 {
     size_t f = 0;
     for (size_t k = 0; k < r; k++)
@@ -134,6 +133,15 @@ int mo__eval_bootstrap(const int8_t *const *labels, size_t n_labels, size_t n,
                        const mo_eval_system *a, const mo_eval_system *b, unsigned n_resamples,
                        uint64_t seed, mo_eval_ci *ci_a, mo_eval_ci *ci_b, mo_eval_ci *ci_diff)
 {
+    return mo__eval_bootstrap_replicates(labels, n_labels, n, a, b, n_resamples, seed, ci_a, ci_b,
+                                         ci_diff, NULL);
+}
+
+int mo__eval_bootstrap_replicates(const int8_t *const *labels, size_t n_labels, size_t n,
+                                  const mo_eval_system *a, const mo_eval_system *b,
+                                  unsigned n_resamples, uint64_t seed, mo_eval_ci *ci_a,
+                                  mo_eval_ci *ci_b, mo_eval_ci *ci_diff, double *reps)
+{
     if (!a || !ci_a || (b && !ci_diff) || n > UINT32_MAX)
         return MO_EINVAL;
     size_t cells = n_labels * MO_EVAL_N_METRICS;
@@ -145,6 +153,8 @@ int mo__eval_bootstrap(const int8_t *const *labels, size_t n_labels, size_t n,
         if (ci_diff)
             ci_diff[c] = none;
     }
+    for (size_t c = 0; reps && c < cells * n_resamples; c++)
+        reps[c] = NAN;
     if (!n || !n_labels || !n_resamples)
         return MO_OK;
     size_t n_sys = b ? 2 : 1, n_slots = b ? 3 : 1, n_vals;
@@ -184,13 +194,15 @@ int mo__eval_bootstrap(const int8_t *const *labels, size_t n_labels, size_t n,
             }
         }
     }
+    if (reps)
+        memcpy(reps, vals, cells * n_resamples * sizeof *vals);
     for (size_t c = 0; c < cells; c++) {
-        ci_a[c] = interval(vals + c * n_resamples, n_resamples);
+        ci_a[c] = mo__eval_percentile_ci(vals + c * n_resamples, n_resamples);
         if (b) {
-            mo_eval_ci cb = interval(vals + (cells + c) * n_resamples, n_resamples);
+            mo_eval_ci cb = mo__eval_percentile_ci(vals + (cells + c) * n_resamples, n_resamples);
             if (ci_b)
                 ci_b[c] = cb;
-            ci_diff[c] = interval(vals + (2 * cells + c) * n_resamples, n_resamples);
+            ci_diff[c] = mo__eval_percentile_ci(vals + (2 * cells + c) * n_resamples, n_resamples);
         }
     }
     rc = MO_OK;

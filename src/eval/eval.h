@@ -62,6 +62,111 @@ int mo__eval_bootstrap(const int8_t *const *labels, size_t n_labels, size_t n,
                        const mo_eval_system *a, const mo_eval_system *b, unsigned n_resamples,
                        uint64_t seed, mo_eval_ci *ci_a, mo_eval_ci *ci_b, mo_eval_ci *ci_diff);
 
+/* mo__eval_bootstrap that also returns every resample's value for system a:
+ * reps (OUT, may be NULL) gets n_labels * MO_EVAL_N_METRICS * n_resamples
+ * doubles, metric q of label k in round r at
+ * reps[(k * MO_EVAL_N_METRICS + q) * n_resamples + r], NAN where undefined.
+ * The same seed, item count and resample count give the same resampled items
+ * in every round, so two runs' replicates form a paired bootstrap. */
+int mo__eval_bootstrap_replicates(const int8_t *const *labels, size_t n_labels, size_t n,
+                                  const mo_eval_system *a, const mo_eval_system *b,
+                                  unsigned n_resamples, uint64_t seed, mo_eval_ci *ci_a,
+                                  mo_eval_ci *ci_b, mo_eval_ci *ci_diff, double *reps);
+
+/* The 2.5% and 97.5% percentiles (linear interpolation) of the finite values
+ * among v[0..r); NAN when fewer than half of the r are finite. Reorders v. */
+mo_eval_ci mo__eval_percentile_ci(double *v, size_t r);
+
+/* ==== Replicates in --json and paired --compare (replicates.c) ==== */
+
+/* Encoding of the replicate strings, recorded as bootstrap.replicates. */
+#define MO_EVAL_REP_ENCODING "b64q4"
+#define MO_EVAL_REP_SCALE 10000.0 /* values are stored as round(v * 10^4) */
+
+/* Appends r values encoded as 3 characters each of the URL-safe base64
+ * alphabet (A-Z a-z 0-9 - _), an 18-bit big-endian integer round(v * 10^4)
+ * with v clamped to [0, 1]; "___" is an undefined (NAN) value.
+ * Returns MO_OK or MO_ENOMEM. */
+int mo__eval_replicates_encode(const double *v, size_t r, mo_buf *out);
+
+/* Decodes s (len chars) into v[0..r) (OUT). Returns MO_OK, or MO_EPARSE when
+ * len != 3 * r or a character or value is out of range. */
+int mo__eval_replicates_decode(const char *s, size_t len, double *v, size_t r);
+
+/* {"<label>": {"pr_auc": "<encoded>", ...}, ...} from reps laid out as in
+ * mo__eval_bootstrap_replicates; labels whose replicates are all undefined
+ * are left out. Returns a new reference, or NULL when out of memory. */
+json_t *mo__eval_replicates_json(const char *const *label_names, size_t n_labels,
+                                 const double *reps, unsigned n_resamples);
+
+/* Whether two moderato.eval/1 documents can be compared by paired bootstrap:
+ * both record replicates in the same encoding with the same seed and
+ * resample count, on the same data (data_xxh64) and, when both record it,
+ * the same items in the same order (bootstrap.items_xxh64). Returns 1, or 0 with a
+ * reason (a sentence fragment naming both values) in why (OUT, why_len). */
+int mo__eval_pairable(const json_t *a, const json_t *b, char *why, size_t why_len);
+
+/* The 95% percentile interval of (b - a) over the paired replicates of one
+ * metric of groups.<group>.replicates.<label>.<metric> in two pairable
+ * documents (mo__eval_pairable). ci (OUT). Returns MO_OK, MO_ENOTFOUND when
+ * either has no replicates for it (or the group's n_items differ), MO_EPARSE
+ * on a malformed string, MO_ENOMEM. */
+int mo__eval_replicate_diff(const json_t *a, const json_t *b, const char *group, const char *label,
+                            const char *metric, mo_eval_ci *ci);
+
+/* ==== Multi-class view of mutually exclusive labels (multiclass.c) ==== */
+
+#define MO_EVAL_MAX_CLASSES 32
+
+typedef struct mo_eval_class_stats {
+    size_t support;   /* items of this true class */
+    size_t predicted; /* items whose argmax is this class */
+    double precision; /* NAN when never predicted */
+    double recall;    /* NAN without support */
+    double f1;        /* 2 tp / (support + predicted); NAN when both are 0 */
+} mo_eval_class_stats;
+
+typedef struct mo_eval_multiclass {
+    size_t n_items;         /* every class known and exactly one positive */
+    size_t n_not_exclusive; /* every class known but 0 or >= 2 positives: left out */
+    double accuracy;        /* trace / n_items; NAN when n_items == 0 */
+    double macro_f1;        /* mean F1 over classes with support or predictions */
+} mo_eval_multiclass;
+
+/* Argmax confusion matrix of n_classes (2..MO_EVAL_MAX_CLASSES) exclusive
+ * labels: scores[c] and labels[c] are arrays of n for class c. Counted are the
+ * items with every class known and exactly one positive (the true class);
+ * the prediction is the class with the highest score, NaN reading as -inf and
+ * ties going to the first class. confusion (OUT, n_classes^2) row = true
+ * class, column = predicted; per_class (OUT, n_classes, may be NULL); out
+ * (OUT). Macro-F1 averages the classes that are true or predicted at least
+ * once (scikit-learn's f1_score(average="macro")). Returns MO_OK or MO_EINVAL. */
+int mo__eval_multiclass(const float *const *scores, const int8_t *const *labels, size_t n_classes,
+                        size_t n, size_t *confusion, mo_eval_class_stats *per_class,
+                        mo_eval_multiclass *out);
+
+/* Parses a --classes list "a,b,c" against the label names: out (OUT, room
+ * for MO_EVAL_MAX_CLASSES) gets the label indices in the order given, *n_out
+ * their count. Returns MO_OK, or MO_EINVAL with diag saying which name is
+ * unknown or repeated, or that there are fewer than 2 or more than
+ * MO_EVAL_MAX_CLASSES. */
+int mo__eval_classes_parse(const char *spec, const char *const *labels, size_t n_labels,
+                           size_t *out, size_t *n_out, mo_diag *diag);
+
+/* groups.<g>.multiclass of moderato.eval/1 (docs/EVALUATION.md) from a
+ * mo__eval_multiclass result: classes (names), detected, n_items,
+ * n_not_exclusive, accuracy, macro_f1, confusion (rows true), per_class.
+ * Numbers rounded to 4 decimals, undefined ones null. Everything borrowed;
+ * returns a new reference or NULL when out of memory. */
+json_t *mo__eval_multiclass_json(const char *const *class_names, size_t n_classes, int detected,
+                                 const size_t *confusion, const mo_eval_class_stats *per_class,
+                                 const mo_eval_multiclass *mc);
+
+/* 1 when the n_labels (2..MO_EVAL_MAX_CLASSES) labels look mutually
+ * exclusive: at least one item has all of them known and every such item has
+ * exactly one positive; else 0. */
+int mo__eval_exclusive(const int8_t *const *labels, size_t n_labels, size_t n);
+
 /* ==== Threshold sweep (sweep.c) ==== */
 
 #define MO_EVAL_SWEEP_N 19 /* thresholds 0.05, 0.10, ..., 0.95 */

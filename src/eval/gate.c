@@ -140,7 +140,7 @@ int mo__eval_gate_check(const json_t *gates, const json_t *baseline, const json_
             if (strcmp(group, "*") && strcmp(group, gname))
                 continue;
             const json_t *cgv = json_object_get(cg, gname);
-            if (!strncmp(metric, "macro_", 6)) {
+            if (!strncmp(metric, "macro_", 6) || !strncmp(metric, "micro_", 6)) {
                 rc = add_row(&c, metric, gname, "-", num_or_nan(json_object_get(bgv, metric)),
                              num_or_nan(json_object_get(cgv, metric)), drop, tol);
                 if (rc != MO_OK)

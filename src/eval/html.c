@@ -6,7 +6,8 @@
  * MO_EVAL_HTML_MAX_POINTS points, computed from the scores), a 10-bin
  * reliability diagram, the threshold sweep and the 2x2 confusion matrix at the
  * operating threshold; per --by group bars with CI whiskers and per --slice
- * field grouped bars of subgroup / BPSN / BNSP AUC. Every text is escaped and
+ * field grouped bars of subgroup / BPSN / BNSP AUC; the argmax confusion
+ * heatmap of mutually exclusive labels (groups.all.multiclass). Every text is escaped and
  * every number is finite ("-" when undefined). May use base and jansson only.
  */
 #include "eval/eval.h"
@@ -475,7 +476,8 @@ static const char css[] =
     ".c2{stroke:#d62728}.c3{stroke:#2ca02c}.thr{stroke:#555;stroke-dasharray:5 3}"
     ".op{fill:#ff7f0e;stroke:#fff}.dot{fill:#1f77b4;fill-opacity:.55}"
     ".ok{fill:#2ca02c}.bad{fill:#d62728}.s1{fill:#1f77b4}.s2{fill:#ff7f0e}.s3{fill:#9467bd}"
-    ".wh{stroke:#111;stroke-width:1.5;fill:none}.ci{display:block}";
+    ".wh{stroke:#111;stroke-width:1.5;fill:none}.ci{display:block}.plots>table{align-self:"
+    "flex-start}";
 
 /* Value and its interval in one table cell. */
 static void cell_ci(writer *w, const json_t *jl, const char *metric)
@@ -502,7 +504,9 @@ static void summary_table(writer *w, const char *group, const json_t *jg)
     out(w,
         " (%.0f items)</h3><table><tr><th>label</th><th>known</th><th>positives</th>"
         "<th>PR-AUC</th><th>ROC-AUC</th><th>threshold</th><th>precision</th><th>recall</th>"
-        "<th>F1</th><th>FPR</th><th>best F1</th><th>ECE</th></tr>",
+        "<th>F1</th><th>FPR</th><th>best F1</th><th>ECE</th><th title=\"recall at precision &ge; "
+        "0.90\">R@P90</th>"
+        "<th title=\"recall at precision &ge; 0.95\">R@P95</th></tr>",
         nan_zero(jnum(jg, "n_items")));
     const char *name;
     const json_t *jl;
@@ -520,8 +524,8 @@ static void summary_table(writer *w, const char *group, const json_t *jg)
         cell_ci(w, jl, "precision");
         cell_ci(w, jl, "recall");
         cell_ci(w, jl, "f1");
-        const char *rest[] = {"fpr", "best_f1", "ece"};
-        for (int i = 0; i < 3; i++) {
+        const char *rest[] = {"fpr", "best_f1", "ece", "recall_at_p90", "recall_at_p95"};
+        for (int i = 0; i < 5; i++) {
             out(w, "<td>");
             num(w, jnum(jl, rest[i]));
             out(w, "</td>");
@@ -534,7 +538,111 @@ static void summary_table(writer *w, const char *group, const json_t *jg)
     num(w, jnum(jg, "macro_roc_auc"));
     out(w, "</td><td></td><td></td><td></td><td>");
     num(w, jnum(jg, "macro_f1"));
-    out(w, "</td><td></td><td></td><td></td></tr></table>");
+    out(w, "</td><td></td><td></td><td></td><td></td><td></td></tr>");
+    if (json_object_get(jg, "micro_n_known")) {
+        out(w, "<tr><td>micro</td><td>%.0f</td><td>%.0f</td>", nan_zero(jnum(jg, "micro_n_known")),
+            nan_zero(jnum(jg, "micro_support")));
+        const char *micro[] = {"micro_pr_auc", "micro_roc_auc", NULL,       "micro_precision",
+                               "micro_recall", "micro_f1",      "micro_fpr"};
+        for (int i = 0; i < 7; i++) {
+            out(w, "<td>");
+            if (micro[i])
+                num(w, jnum(jg, micro[i]));
+            out(w, "</td>");
+        }
+        out(w, "<td></td><td></td><td></td><td></td></tr>");
+    }
+    out(w, "</table>");
+}
+
+/* The argmax confusion matrix of mutually exclusive labels as a heatmap (row =
+ * true class, column = predicted; a cell's shade follows its share of the
+ * row) and a per-class table. */
+static void multiclass(writer *w, const json_t *jm)
+{
+    const json_t *classes = json_object_get(jm, "classes");
+    const json_t *cm = json_object_get(jm, "confusion");
+    size_t C = json_array_size(classes);
+    if (C < 2 || json_array_size(cm) != C)
+        return;
+    out(w, "<h3>Multi-class: argmax over ");
+    for (size_t c = 0; c < C; c++) {
+        out(w, "%s", c ? ", " : "");
+        esc(w, json_string_value(json_array_get(classes, c))
+                   ? json_string_value(json_array_get(classes, c))
+                   : "-");
+    }
+    out(w,
+        "</h3><p class=\"meta\">%s; %.0f items with every class known and exactly one "
+        "positive",
+        json_is_true(json_object_get(jm, "detected")) ? "detected: every fully known item has "
+                                                        "exactly one positive label"
+                                                      : "--classes",
+        nan_zero(jnum(jm, "n_items")));
+    if (jnum(jm, "n_not_exclusive") > 0)
+        out(w, " (%.0f fully known items without exactly one positive left out)",
+            jnum(jm, "n_not_exclusive"));
+    out(w, ": accuracy ");
+    num(w, jnum(jm, "accuracy"));
+    out(w, ", macro-F1 ");
+    num(w, jnum(jm, "macro_f1"));
+    out(w, ".</p><div class=\"plots\">");
+    double cell = C <= 4 ? 80 : C <= 8 ? 56 : 34, left = 120, top = 110;
+    double width = left + cell * (double)C + 20, height = top + cell * (double)C + 20;
+    out(w,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+        "viewBox=\"0 0 %.0f %.0f\" role=\"img\">",
+        width, height, width, height);
+    out(w,
+        "<text x=\"%.1f\" y=\"16\" class=\"t\">Confusion (argmax): true rows, predicted "
+        "columns</text>",
+        width / 2);
+    for (size_t c = 0; c < C; c++) {
+        const char *name = json_string_value(json_array_get(classes, c));
+        out(w, "<text x=\"%.1f\" y=\"%.1f\" class=\"yl\">", left - 6,
+            top + cell * ((double)c + 0.5) + 4);
+        esc(w, name ? name : "-");
+        out(w, "</text><text transform=\"translate(%.1f %.1f) rotate(-40)\" class=\"bl\">",
+            left + cell * ((double)c + 0.5), top - 6);
+        esc(w, name ? name : "-");
+        out(w, "</text>");
+    }
+    for (size_t i = 0; i < C; i++) {
+        const json_t *row = json_array_get(cm, i);
+        double total = 0;
+        for (size_t j = 0; j < C; j++)
+            total += nan_zero(json_number_value(json_array_get(row, j)));
+        for (size_t j = 0; j < C; j++) {
+            double v = nan_zero(json_number_value(json_array_get(row, j)));
+            double share = total > 0 ? v / total : 0;
+            out(w,
+                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" class=\"%s\" "
+                "fill-opacity=\"%.3f\"><title>%.0f (%.1f%% of the row)</title></rect>",
+                left + cell * (double)j, top + cell * (double)i, cell, cell, i == j ? "ok" : "bad",
+                0.05 + 0.8 * sqrt(share), v, 100 * share);
+            out(w, "<text x=\"%.1f\" y=\"%.1f\" class=\"cm\">%.0f</text>",
+                left + cell * ((double)j + 0.5), top + cell * ((double)i + 0.5) + 5, v);
+        }
+    }
+    out(w, "</svg><table><tr><th>class</th><th>true items</th><th>predicted</th>"
+           "<th>precision</th><th>recall</th><th>F1</th></tr>");
+    const json_t *pc = json_object_get(jm, "per_class");
+    for (size_t c = 0; c < C; c++) {
+        const char *name = json_string_value(json_array_get(classes, c));
+        const json_t *x = json_object_get(pc, name ? name : "");
+        out(w, "<tr><td>");
+        esc(w, name ? name : "-");
+        out(w, "</td><td>%.0f</td><td>%.0f</td>", nan_zero(jnum(x, "support")),
+            nan_zero(jnum(x, "predicted")));
+        const char *keys[] = {"precision", "recall", "f1"};
+        for (int q = 0; q < 3; q++) {
+            out(w, "<td>");
+            num(w, jnum(x, keys[q]));
+            out(w, "</td>");
+        }
+        out(w, "</tr>");
+    }
+    out(w, "</table></div>");
 }
 
 /* --by: per label, PR-AUC and F1 per group with their interval whiskers and
@@ -675,6 +783,8 @@ int mo__eval_html_render(const mo_eval_html_input *in, mo_buf *buf)
     const char *g;
     const json_t *jg;
     summary_table(w, "all", all);
+    if (json_object_get(all, "multiclass"))
+        multiclass(w, json_object_get(all, "multiclass"));
 
     int rc = MO_OK;
     const json_t *labels = json_object_get(all, "labels");

@@ -1,14 +1,16 @@
 /*
  * metrics.c -- classification metrics over scores with masked labels: average
  * precision (PR-AUC), ROC-AUC, precision/recall/F1 at a threshold, the best-F1
- * threshold, the threshold for a target precision, expected calibration error
- * and log loss. Label -1 (unknown) is skipped everywhere. Used by training
- * (early stopping, thresholds) and by evaluation. Uses base only.
+ * threshold, the threshold for a target precision and recall at a precision,
+ * micro averages over labels, expected calibration error and log loss. Label -1 (unknown) is
+ * skipped everywhere. Used by training (early stopping, thresholds) and by evaluation. Uses base
+ * only.
  */
 #include "model/model.h"
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 typedef mo_scored scored;
 
@@ -228,6 +230,76 @@ int mo__metric_threshold_for_precision(const float *scores, const int8_t *labels
         return MO_ENOTFOUND;
     *out = st.best;
     return MO_OK;
+}
+
+double mo__metric_recall_at_precision(const float *scores, const int8_t *labels, size_t n,
+                                      double target, float *threshold)
+{
+    if (threshold)
+        *threshold = NAN;
+    prec_state st = {.target = target};
+    if (sweep(scores, labels, n, prec_cb, &st) != MO_OK)
+        return NAN;
+    if (st.found) {
+        if (threshold)
+            *threshold = st.best.threshold;
+        return st.best.recall;
+    }
+    /* Not reached: recall 0 (empty prediction) when there is a positive. */
+    mo_metric_counts c = mo__metric_at_threshold(scores, labels, n, INFINITY);
+    return c.support ? 0.0 : NAN;
+}
+
+int mo__metric_micro(const float *const *scores, const int8_t *const *labels, size_t n_labels,
+                     size_t n, const float *thresholds, mo_metric_micro *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t known = 0;
+    for (size_t k = 0; k < n_labels; k++) {
+        mo_metric_counts c = mo__metric_at_threshold(scores[k], labels[k], n, thresholds[k]);
+        out->at.tp += c.tp;
+        out->at.fp += c.fp;
+        out->at.fn += c.fn;
+        out->at.tn += c.tn;
+        out->at.n_known += c.n_known;
+    }
+    known = out->at.n_known;
+    finish_counts(&out->at);
+    out->at.threshold = NAN;
+    out->fpr =
+        out->at.fp + out->at.tn ? (double)out->at.fp / (double)(out->at.fp + out->at.tn) : NAN;
+    out->pr_auc = out->roc_auc = NAN;
+    if (!known)
+        return MO_OK;
+    float *s = mo__malloc(known * sizeof *s);
+    int8_t *y = mo__malloc(known);
+    if (!s || !y) {
+        mo__free(s);
+        mo__free(y);
+        return MO_ENOMEM;
+    }
+    size_t j = 0;
+    for (size_t k = 0; k < n_labels; k++)
+        for (size_t i = 0; i < n; i++)
+            if (labels[k][i] >= 0) {
+                s[j] = scores[k][i];
+                y[j] = labels[k][i] > 0;
+                j++;
+            }
+    int rc = MO_OK;
+    if (out->at.support) {
+        out->pr_auc = mo__metric_average_precision(s, y, known);
+        if (isnan(out->pr_auc))
+            rc = MO_ENOMEM; /* defined with a positive: NAN only on allocation failure */
+        if (out->at.support < known) {
+            out->roc_auc = mo__metric_roc_auc(s, y, known);
+            if (isnan(out->roc_auc))
+                rc = MO_ENOMEM;
+        }
+    }
+    mo__free(s);
+    mo__free(y);
+    return rc;
 }
 
 double mo__metric_ece(const float *scores, const int8_t *labels, size_t n, unsigned n_bins)

@@ -60,6 +60,36 @@ mo_metric_counts mo__metric_best_f1(const float *scores, const int8_t *labels, s
 int mo__metric_threshold_for_precision(const float *scores, const int8_t *labels, size_t n,
                                        double target, mo_metric_counts *out);
 
+/* Recall at a target precision: the highest recall over the thresholds t at
+ * the distinct known scores (score >= t is positive, so equal scores are
+ * always on the same side) whose precision tp / (tp + fp) >= target, compared
+ * in double (9 of 10 meets 0.9 exactly). Among the thresholds with that
+ * recall the highest is reported in *threshold (OUT, may be NULL): the one
+ * with the best precision. When no threshold reaches the target the recall is
+ * 0 (the empty prediction, precision 1 by convention, recall 0) and
+ * *threshold = NAN. NAN when no known positive (or out of memory). Same as
+ * max(recall[precision >= target]) over scikit-learn's precision_recall_curve. */
+double mo__metric_recall_at_precision(const float *scores, const int8_t *labels, size_t n,
+                                      double target, float *threshold);
+
+/* Micro averages over several labels: every known (item, label) pair is one
+ * example. pr_auc and roc_auc rank the pooled scores (scikit-learn's
+ * average="micro" on the known pairs); `at` sums each label's counts at its
+ * own operating threshold (at.threshold = NAN, precision/recall/f1 from the
+ * sums). */
+typedef struct mo_metric_micro {
+    double pr_auc;       /* NAN without a known positive */
+    double roc_auc;      /* NAN with one class only */
+    mo_metric_counts at; /* summed over the labels */
+    double fpr;          /* at.fp / (at.fp + at.tn); NAN without negatives */
+} mo_metric_micro;
+
+/* scores[k], labels[k]: arrays of n for label k; thresholds[k] its operating
+ * threshold. All borrowed. out (OUT). Allocates the pooled pairs for the
+ * call. Returns MO_OK or MO_ENOMEM. */
+int mo__metric_micro(const float *const *scores, const int8_t *const *labels, size_t n_labels,
+                     size_t n, const float *thresholds, mo_metric_micro *out);
+
 /* Expected calibration error over `n_bins` equal-width bins of [0, 1]
  * (scores are probabilities). NAN when nothing is known. */
 double mo__metric_ece(const float *scores, const int8_t *labels, size_t n, unsigned n_bins);

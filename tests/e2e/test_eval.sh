@@ -3,8 +3,9 @@
 # baseline (docs/eval/baseline.json) under tests/gates/default.json (passes),
 # a deliberately worse predictions file (fails with exit 4 and a table), the
 # --json schema (CIs, sweep, fairness, array slices), determinism, --compare,
-# --compare-predictions (paired bootstrap) and a cross-check of PR-AUC and
-# ROC-AUC against scikit-learn on random data with ties. Regenerates nothing.
+# --compare-predictions (paired bootstrap) and a cross-check of PR-AUC,
+# ROC-AUC, recall at precision and micro averages against scikit-learn on
+# random data with ties. Regenerates nothing. More: test_eval_metrics.sh.
 set -eu
 BUILD=${BUILD:-build}
 M="$BUILD/moderato"
@@ -111,6 +112,19 @@ r = c['groups']['all']['hate']['pr_auc']
 assert abs(r['b'] - r['a'] - r['diff']) < 2e-4 and r['diff'] < 0, r
 " || fail "--compare JSON"
 
+# The baseline records bootstrap replicates: a fresh run of the shipped model
+# pairs with it, and nothing differs.
+"$M" eval --model models/default.momd --data data/test.jsonl --slice lang --slice source \
+    --json > "$T/same_model.json"
+"$M" eval --compare "$BASE" "$T/same_model.json" --json | python3 -c "
+import json, sys
+c = json.load(sys.stdin)
+assert c['paired'], c['paired_reason']
+rows = [r for l in c['groups']['all'].values() for r in l.values()]
+assert any(r['ci'] for r in rows)
+assert not any(r['significant'] for r in rows), [r for r in rows if r['significant']]
+" || fail "--compare of the baseline with the same model (run sh scripts/eval-baseline.sh?)"
+
 # 6. Schema, CIs, sweep, fairness with a string and an array slice; determinism.
 python3 - "$T/small.jsonl" "$T/small_p.jsonl" <<'PY'
 import json, random, sys
@@ -166,7 +180,8 @@ assert abs(final - f["final_score"]) < 3e-4
 assert "lang" in j["fairness"] and "spam" in j["fairness"]["lang"]["labels"]
 PY
 
-# 7. Cross-check PR-AUC / ROC-AUC against scikit-learn (Debian python3-sklearn).
+# 7. Cross-check PR-AUC / ROC-AUC / recall at precision / micro averages
+#    against scikit-learn (Debian python3-sklearn).
 if /usr/bin/python3 -c "import sklearn.metrics" 2>/dev/null; then
     /usr/bin/python3 - "$T/r.jsonl" "$T/r_p.jsonl" <<'PY'
 import json, random, sys
@@ -174,28 +189,53 @@ rnd = random.Random(11)
 with open(sys.argv[1], "w") as d, open(sys.argv[2], "w") as p:
     for i in range(3000):
         labs, sc = {}, {}
-        for k, prev in (("a", 0.5), ("b", 0.05), ("c", 0.3)):
+        # d separates well: recall at precision 0.9 / 0.95 is neither 0 nor 1
+        for k, prev, gap in (("a", 0.5, 0.1), ("b", 0.05, 0.1), ("c", 0.3, 0.1), ("d", 0.3, 0.5)):
             y = int(rnd.random() < prev)
             labs[k] = None if rnd.random() < 0.15 else y
             # two decimals: many ties, and ties across classes
-            sc[k] = round(min(1, max(0, rnd.gauss(0.55 if y else 0.45, 0.2))), 2)
+            sc[k] = round(min(1, max(0, rnd.gauss(0.5 + (gap if y else -gap) / 2, 0.2))), 2)
         d.write(json.dumps({"id": i, "text": "x", "labels": labs}) + "\n")
         p.write(json.dumps({"id": i, "scores": sc}) + "\n")
 PY
     "$M" eval --predictions "$T/r_p.jsonl" --data "$T/r.jsonl" --bootstrap 0 --json > "$T/r.json"
     /usr/bin/python3 - "$T/r.jsonl" "$T/r_p.jsonl" "$T/r.json" <<'PY' || fail "sklearn cross-check"
 import json, sys
-from sklearn.metrics import average_precision_score, roc_auc_score
+from sklearn.metrics import (average_precision_score, precision_recall_curve,
+                             precision_recall_fscore_support, roc_auc_score)
 data = [json.loads(l) for l in open(sys.argv[1])]
 pred = {json.loads(l)["id"]: json.loads(l)["scores"] for l in open(sys.argv[2])}
-out = json.load(open(sys.argv[3]))["groups"]["all"]["labels"]
-for k in ("a", "b", "c"):
+group = json.load(open(sys.argv[3]))["groups"]["all"]
+out = group["labels"]
+for k in ("a", "b", "c", "d"):
     ys = [(o["labels"][k], pred[o["id"]][k]) for o in data if o["labels"][k] is not None]
     y, s = [a for a, _ in ys], [b for _, b in ys]
     ap, auc = average_precision_score(y, s), roc_auc_score(y, s)
     assert abs(ap - out[k]["pr_auc"]) <= 1e-4, (k, ap, out[k]["pr_auc"])
     assert abs(auc - out[k]["roc_auc"]) <= 1e-4, (k, auc, out[k]["roc_auc"])
     print(f"sklearn {k}: AP {ap:.6f} vs {out[k]['pr_auc']}, AUC {auc:.6f} vs {out[k]['roc_auc']}")
+    # recall at precision: max recall over the curve's points with precision >= p
+    # (the curve ends at precision 1, recall 0: 0 when p is never reached)
+    prec, rec, thr = precision_recall_curve(y, s)
+    for p, key in ((0.9, "recall_at_p90"), (0.95, "recall_at_p95"), (0.5, None)):
+        want = max(rec[prec >= p])
+        if key:
+            assert abs(out[k][key] - want) <= 1e-4, (k, key, out[k][key], want)
+            if want == 0:
+                assert out[k][key + "_threshold"] is None
+            print(f"sklearn {k}: recall at precision {p}: {want:.4f} vs {out[k][key]}")
+# micro averages: every known (item, label) pair, operating threshold 0.5
+pairs = [(o["labels"][k], pred[o["id"]][k]) for o in data for k in ("a", "b", "c", "d")
+         if o["labels"][k] is not None]
+y, s = [a for a, _ in pairs], [b for _, b in pairs]
+ap, auc = average_precision_score(y, s), roc_auc_score(y, s)
+assert abs(group["micro_pr_auc"] - ap) <= 1e-4, (group["micro_pr_auc"], ap)
+assert abs(group["micro_roc_auc"] - auc) <= 1e-4, (group["micro_roc_auc"], auc)
+p, r, f, _ = precision_recall_fscore_support(y, [int(v >= 0.5) for v in s], average="binary")
+for name, v in (("micro_precision", p), ("micro_recall", r), ("micro_f1", f)):
+    assert abs(group[name] - v) <= 1e-4, (name, group[name], v)
+assert group["micro_n_known"] == len(pairs) and group["micro_support"] == sum(y)
+print(f"sklearn micro: AP {ap:.6f} vs {group['micro_pr_auc']}, AUC {auc:.6f} vs {group['micro_roc_auc']}")
 PY
 else
     echo "SKIP: sklearn cross-check (/usr/bin/python3 has no sklearn; apt-get install python3-sklearn)"

@@ -2,7 +2,9 @@
  * test_metrics.c -- unit tests for src/model/metrics.c: average precision and
  * ROC-AUC against hand-computed values (with ties, one class only, all
  * unknown), counts at a threshold, best-F1 and target-precision thresholds,
- * expected calibration error and log loss. Unknown labels (-1) are skipped.
+ * recall at a precision (ties, exact boundary, never reached, one class, all
+ * unknown), micro averages, expected calibration error and log loss. Unknown labels (-1) are
+ * skipped.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -120,6 +122,129 @@ static void test_ece_log_loss(void **state)
     assert_float_equal(mo__metric_log_loss(p, q, 2), log(2.0), 1e-6);
 }
 
+static void test_recall_at_precision(void **state)
+{
+    (void)state;
+    float t;
+    /* Thresholds: 0.95 P 1 R .25; 0.9 P 1 R .5; 0.8 P .67; 0.6 P .75 R .75;
+     * 0.4 P .6; 0.3 P .67 R 1; 0.2 P .57; 0.1 P .5. */
+    float s[] = {0.95f, 0.9f, 0.8f, 0.6f, 0.4f, 0.3f, 0.2f, 0.1f};
+    int8_t y[] = {1, 1, 0, 1, 0, 1, 0, 0};
+    assert_float_equal(mo__metric_recall_at_precision(s, y, 8, 0.9, &t), 0.5, 1e-12);
+    assert_float_equal(t, 0.9f, 0);
+    assert_float_equal(mo__metric_recall_at_precision(s, y, 8, 0.75, &t), 0.75, 1e-12);
+    assert_float_equal(t, 0.6f, 0);
+    assert_float_equal(mo__metric_recall_at_precision(s, y, 8, 0.6, &t), 1.0, 1e-12);
+    assert_float_equal(t, 0.3f, 0);
+    assert_float_equal(mo__metric_recall_at_precision(s, y, 8, 0.6, NULL), 1.0, 1e-12);
+
+    /* Exact boundary: 9 positives and 1 negative above 0.55 -> precision
+     * 9/10 meets 0.9 (recall 0.9); for 0.95 only the top four (recall 0.4). */
+    float b[12];
+    int8_t by[12] = {1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1};
+    for (int i = 0; i < 12; i++)
+        b[i] = (float)(20 - i) / 20.0f;
+    assert_float_equal(mo__metric_recall_at_precision(b, by, 12, 0.9, &t), 0.9, 1e-12);
+    assert_float_equal(t, 0.55f, 0);
+    assert_float_equal(mo__metric_recall_at_precision(b, by, 12, 0.95, &t), 0.4, 1e-12);
+    assert_float_equal(t, 0.85f, 0);
+
+    /* Equal recall at several thresholds: the highest one (best precision). */
+    float e[] = {0.9f, 0.8f};
+    int8_t ey[] = {1, 0};
+    assert_float_equal(mo__metric_recall_at_precision(e, ey, 2, 0.5, &t), 1.0, 1e-12);
+    assert_float_equal(t, 0.9f, 0);
+
+    /* Ties: a positive and a negative at 0.9 are one threshold (precision
+     * 1/2), whatever their order, so 0.9 is never reached: recall 0. */
+    float ts[] = {0.9f, 0.9f, 0.8f};
+    int8_t t1[] = {1, 0, 1}, t2[] = {0, 1, 1};
+    assert_float_equal(mo__metric_recall_at_precision(ts, t1, 3, 0.9, &t), 0.0, 0);
+    assert_true(isnan(t));
+    assert_float_equal(mo__metric_recall_at_precision(ts, t2, 3, 0.9, &t), 0.0, 0);
+    assert_true(isnan(t));
+    assert_float_equal(mo__metric_recall_at_precision(ts, t2, 3, 0.5, &t), 1.0, 1e-12);
+    assert_float_equal(t, 0.8f, 0);
+
+    /* Precision never reaches the target: the top item is negative. */
+    float nv[] = {0.9f, 0.5f, 0.4f};
+    int8_t ny[] = {0, 1, 0};
+    assert_float_equal(mo__metric_recall_at_precision(nv, ny, 3, 0.9, &t), 0.0, 0);
+    assert_true(isnan(t));
+
+    /* One class only, all unknown, nothing at all. */
+    float o[] = {0.3f, 0.6f};
+    int8_t neg[] = {0, 0}, pos[] = {1, 1}, unk[] = {-1, -1};
+    assert_true(isnan(mo__metric_recall_at_precision(o, neg, 2, 0.9, &t)));
+    assert_true(isnan(t));
+    assert_float_equal(mo__metric_recall_at_precision(o, pos, 2, 0.9, &t), 1.0, 0);
+    assert_float_equal(t, 0.3f, 0);
+    assert_true(isnan(mo__metric_recall_at_precision(o, unk, 2, 0.9, &t)));
+    assert_true(isnan(mo__metric_recall_at_precision(NULL, NULL, 0, 0.9, NULL)));
+    /* Unknown items are skipped: the first case with unknowns mixed in. */
+    float su[] = {0.99f, 0.95f, 0.9f, 0.8f, 0.6f, 0.4f, 0.3f, 0.2f, 0.1f};
+    int8_t yu[] = {-1, 1, 1, 0, 1, 0, 1, 0, 0};
+    assert_float_equal(mo__metric_recall_at_precision(su, yu, 9, 0.9, &t), 0.5, 1e-12);
+}
+
+static void test_micro(void **state)
+{
+    (void)state;
+    /* Label a at 0.5: (0.9,+) (0.2,-) (0.6,?); label b at 0.35: (0.7,-)
+     * (0.4,+) (0.3,-). Pooled: 0.9+ 0.7- 0.4+ 0.3- 0.2-: AP = 1/2 + 2/3 * 1/2,
+     * AUC = (3 + 2) / 6. Counts: a tp 1 tn 1; b tp 1 fp 1 tn 1. */
+    float sa[] = {0.9f, 0.2f, 0.6f}, sb[] = {0.7f, 0.4f, 0.3f};
+    int8_t ya[] = {1, 0, -1}, yb[] = {0, 1, 0};
+    const float *sp[] = {sa, sb};
+    const int8_t *yp[] = {ya, yb};
+    float th[] = {0.5f, 0.35f};
+    mo_metric_micro m;
+    assert_int_equal(mo__metric_micro(sp, yp, 2, 3, th, &m), MO_OK);
+    assert_float_equal(m.pr_auc, 0.5 + (2.0 / 3.0) * 0.5, 1e-9);
+    assert_float_equal(m.roc_auc, 5.0 / 6.0, 1e-12);
+    assert_int_equal(m.at.n_known, 5);
+    assert_int_equal(m.at.support, 2);
+    assert_int_equal(m.at.tp, 2);
+    assert_int_equal(m.at.fp, 1);
+    assert_int_equal(m.at.fn, 0);
+    assert_int_equal(m.at.tn, 2);
+    assert_float_equal(m.at.precision, 2.0 / 3.0, 1e-12);
+    assert_float_equal(m.at.recall, 1.0, 1e-12);
+    assert_float_equal(m.at.f1, 0.8, 1e-12);
+    assert_float_equal(m.fpr, 1.0 / 3.0, 1e-12);
+    /* Equal to one label's metrics when there is only one. */
+    assert_int_equal(mo__metric_micro(sp + 1, yp + 1, 1, 3, th + 1, &m), MO_OK);
+    assert_float_equal(m.pr_auc, mo__metric_average_precision(sb, yb, 3), 1e-12);
+    assert_float_equal(m.roc_auc, mo__metric_roc_auc(sb, yb, 3), 1e-12);
+    /* One class only: no ROC-AUC; no positive: no PR-AUC, no recall. */
+    int8_t na[] = {0, 0, -1}, nb[] = {0, 0, 0};
+    const int8_t *np[] = {na, nb};
+    assert_int_equal(mo__metric_micro(sp, np, 2, 3, th, &m), MO_OK);
+    assert_true(isnan(m.pr_auc));
+    assert_true(isnan(m.roc_auc));
+    assert_true(isnan(m.at.recall));
+    assert_int_equal(m.at.n_known, 5);
+    assert_float_equal(m.fpr, 3.0 / 5.0, 1e-12); /* a: 0.9 fp; b: 0.7, 0.4 fp */
+    /* All unknown. */
+    int8_t u[] = {-1, -1, -1};
+    const int8_t *up[] = {u, u};
+    assert_int_equal(mo__metric_micro(sp, up, 2, 3, th, &m), MO_OK);
+    assert_int_equal(m.at.n_known, 0);
+    assert_true(isnan(m.pr_auc) && isnan(m.roc_auc) && isnan(m.fpr) && isnan(m.at.recall));
+    /* Allocation failure is reported. */
+    size_t before = mo_memory_used();
+    mo__alloc_fail_after(1);
+    assert_int_equal(mo__metric_micro(sp, yp, 2, 3, th, &m), MO_ENOMEM);
+    mo__alloc_fail_after(0);
+    for (uint64_t k = 2; k < 8; k++) {
+        mo__alloc_fail_after(k);
+        int rc = mo__metric_micro(sp, yp, 2, 3, th, &m);
+        mo__alloc_fail_after(0);
+        assert_true(rc == MO_OK || rc == MO_ENOMEM);
+        assert_int_equal(mo_memory_used(), before);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -129,6 +254,8 @@ int main(void)
         cmocka_unit_test(test_roc_auc),
         cmocka_unit_test(test_counts_and_thresholds),
         cmocka_unit_test(test_ece_log_loss),
+        cmocka_unit_test(test_recall_at_precision),
+        cmocka_unit_test(test_micro),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
