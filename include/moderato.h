@@ -188,6 +188,12 @@ MO_API size_t mo_model_n_classes(const mo_model *model);
  * @return a label index, or -1 when the model has no classes.
  */
 MO_API int mo_model_predict_class(const mo_model *model, const float *scores);
+/**
+ * Class c (0 <= c < mo_model_n_classes()) of the model's classes: its label
+ * index, and in *weight (may be NULL) its decision weight.
+ * @return a label index, or -1 when c is out of range.
+ */
+MO_API int mo_model_class(const mo_model *model, size_t c, float *weight);
 /** Model metadata as a JSON text; borrowed until mo_model_free. */
 MO_API const char *mo_model_meta_json(const mo_model *model);
 

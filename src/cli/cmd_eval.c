@@ -64,6 +64,8 @@ typedef struct dataset {
     size_t n_classes;                    /* multi-class group (--classes or detected), 0 = none */
     size_t classes[MO_EVAL_MAX_CLASSES]; /* label indices */
     int classes_auto;                    /* detected rather than named */
+    int classes_model;                   /* the model's --classes group and rule */
+    float class_w[MO_EVAL_MAX_CLASSES];  /* decision weights (1 unless classes_model) */
 } dataset;
 
 typedef struct options {
@@ -511,7 +513,7 @@ static int report_multiclass(const dataset *d, const options *o, const group_vie
         yp[c] = v->yp[d->classes[c]];
     }
     mo_eval_multiclass mc;
-    mo__eval_multiclass(sp, yp, C, v->m, cm, st, &mc);
+    mo__eval_multiclass(sp, d->class_w, yp, C, v->m, cm, st, &mc);
     const char *names[MO_EVAL_MAX_CLASSES];
     for (size_t c = 0; c < C; c++)
         names[c] = d->labels[d->classes[c]];
@@ -520,13 +522,21 @@ static int report_multiclass(const dataset *d, const options *o, const group_vie
         free(cm);
         return -1;
     }
+    json_t *jw = json_array();
+    for (size_t c = 0; c < C; c++)
+        json_array_append_new(jw, json_real(d->class_w[c]));
+    json_object_set_new(jm, "rule", json_string(d->classes_model ? "model" : "argmax"));
+    json_object_set_new(jm, "weights", jw);
     json_object_set_new(jg, "multiclass", jm);
     if (!o->as_json) {
         char a[16], f[16];
         fmt4(a, mc.accuracy);
         fmt4(f, mc.macro_f1);
-        printf("multi-class (%s, argmax of the scores): %zu items, accuracy %s, macro-F1 %s",
-               d->classes_auto ? "detected" : "--classes", mc.n_items, a, f);
+        printf("multi-class (%s): %zu items, accuracy %s, macro-F1 %s",
+               d->classes_model  ? "the model's classes, weighted argmax"
+               : d->classes_auto ? "detected, argmax of the scores"
+                                 : "--classes, argmax of the scores",
+               mc.n_items, a, f);
         if (mc.n_not_exclusive)
             printf(" (%zu fully known items without exactly one positive left out)",
                    mc.n_not_exclusive);
@@ -1130,9 +1140,22 @@ static int cmp_str(const void *a, const void *b)
 /* The multi-class group: the labels named by --classes, or all labels when
  * every item with all of them known has exactly one positive. Returns 0, or
  * -1 after printing what is wrong with --classes. */
-static int resolve_classes(dataset *d, const options *o)
+static int resolve_classes(dataset *d, const options *o, const mo_model *model)
 {
     d->n_classes = 0;
+    d->classes_model = 0;
+    for (size_t c = 0; c < MO_EVAL_MAX_CLASSES; c++)
+        d->class_w[c] = 1.0f;
+    /* A model trained with --classes: its group (labels are the model's, in
+     * its order) and its weighted-argmax rule. */
+    size_t mc = model && !o->classes ? mo_model_n_classes(model) : 0;
+    if (mc >= 2 && mc <= MO_EVAL_MAX_CLASSES) {
+        for (size_t c = 0; c < mc; c++)
+            d->classes[c] = (size_t)mo_model_class(model, c, &d->class_w[c]);
+        d->n_classes = mc;
+        d->classes_model = 1;
+        return 0;
+    }
     if (!o->classes) {
         const int8_t *yp[MO_EVAL_MAX_CLASSES];
         if (d->n_labels < 2 || d->n_labels > MO_EVAL_MAX_CLASSES)
@@ -1493,7 +1516,7 @@ int mo_cmd_eval(int argc, char **argv)
     json_object_set_new(json_object_get(root, "bootstrap"), "replicates",
                         R && !opt.no_replicates ? json_string(MO_EVAL_REP_ENCODING) : json_null());
     json_object_set_new(json_object_get(root, "bootstrap"), "items_xxh64", items_hash(&d));
-    if (resolve_classes(&d, &opt)) {
+    if (resolve_classes(&d, &opt, model)) {
         status = MO_EXIT_USAGE;
         goto out;
     }

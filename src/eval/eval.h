@@ -136,14 +136,15 @@ typedef struct mo_eval_multiclass {
 /* Argmax confusion matrix of n_classes (2..MO_EVAL_MAX_CLASSES) exclusive
  * labels: scores[c] and labels[c] are arrays of n for class c. Counted are the
  * items with every class known and exactly one positive (the true class);
- * the prediction is the class with the highest score, NaN reading as -inf and
- * ties going to the first class. confusion (OUT, n_classes^2) row = true
+ * the prediction is the class with the highest weights[c] * score (weights
+ * NULL: all 1; a model's `--classes` rule), NaN reading as -inf and ties
+ * going to the first class. confusion (OUT, n_classes^2) row = true
  * class, column = predicted; per_class (OUT, n_classes, may be NULL); out
  * (OUT). Macro-F1 averages the classes that are true or predicted at least
  * once (scikit-learn's f1_score(average="macro")). Returns MO_OK or MO_EINVAL. */
-int mo__eval_multiclass(const float *const *scores, const int8_t *const *labels, size_t n_classes,
-                        size_t n, size_t *confusion, mo_eval_class_stats *per_class,
-                        mo_eval_multiclass *out);
+int mo__eval_multiclass(const float *const *scores, const float *weights,
+                        const int8_t *const *labels, size_t n_classes, size_t n, size_t *confusion,
+                        mo_eval_class_stats *per_class, mo_eval_multiclass *out);
 
 /* Parses a --classes list "a,b,c" against the label names: out (OUT, room
  * for MO_EVAL_MAX_CLASSES) gets the label indices in the order given, *n_out

@@ -28,9 +28,9 @@ static int true_class(const int8_t *const *labels, size_t n_classes, size_t i)
     return pos == 1 ? t : -2;
 }
 
-int mo__eval_multiclass(const float *const *scores, const int8_t *const *labels, size_t n_classes,
-                        size_t n, size_t *confusion, mo_eval_class_stats *per_class,
-                        mo_eval_multiclass *out)
+int mo__eval_multiclass(const float *const *scores, const float *weights,
+                        const int8_t *const *labels, size_t n_classes, size_t n, size_t *confusion,
+                        mo_eval_class_stats *per_class, mo_eval_multiclass *out)
 {
     memset(out, 0, sizeof *out);
     out->accuracy = out->macro_f1 = NAN;
@@ -48,7 +48,7 @@ int mo__eval_multiclass(const float *const *scores, const int8_t *const *labels,
         size_t best = 0;
         float bs = -INFINITY;
         for (size_t c = 0; c < n_classes; c++) {
-            float s = scores[c][i];
+            float s = weights ? weights[c] * scores[c][i] : scores[c][i];
             if (!isnan(s) && s > bs) {
                 bs = s;
                 best = c;

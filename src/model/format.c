@@ -496,6 +496,15 @@ int mo_model_predict_class(const mo_model *m, const float *scores)
     return (int)m->class_idx[mo__class_argmax(scores, m->class_idx, m->class_w, m->n_classes)];
 }
 
+int mo_model_class(const mo_model *m, size_t c, float *weight)
+{
+    if (!m || c >= m->n_classes)
+        return -1;
+    if (weight)
+        *weight = m->class_w[c];
+    return (int)m->class_idx[c];
+}
+
 const char *mo_model_meta_json(const mo_model *m)
 {
     return m ? m->meta_json : NULL;

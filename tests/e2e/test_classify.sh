@@ -175,4 +175,19 @@ set -e
 grep -q 'tiny_classes_train.jsonl: example 1 does not have exactly one positive class' "$T/cls3.err" ||
     fail "non-exclusive classes message: $(cat "$T/cls3.err")"
 
+# eval of a --classes model uses the model's weighted argmax for its confusion matrix.
+"$M" eval --model "$T/cls.momd" --data $C/tiny_classes_dev.jsonl --bootstrap 0 --json > "$T/cls.eval.json"
+python3 - "$T/cls.eval.json" "$T/cls.momd" <<'PY' || fail "eval multiclass with the model's rule"
+import json, sys
+mc = json.load(open(sys.argv[1]))["groups"]["all"]["multiclass"]
+blob = open(sys.argv[2], "rb").read()
+i = blob.index(b'{"format"')
+meta, _ = json.JSONDecoder().raw_decode(blob[i:].decode("utf-8", "replace"))
+assert mc["rule"] == "model", mc
+assert mc["classes"] == meta["classes"]["labels"], mc
+assert all(abs(a - b) < 1e-6 for a, b in zip(mc["weights"], meta["classes"]["weights"])), mc
+# dev macro-F1 recorded at training = eval's macro-F1 on the same dev file
+assert abs(mc["macro_f1"] - meta["classes"]["dev_macro_f1"]) < 1e-3, (mc["macro_f1"], meta["classes"])
+PY
+
 echo "e2e classify: all checks passed"

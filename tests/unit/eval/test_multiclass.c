@@ -37,7 +37,7 @@ static void test_confusion(void **state)
     size_t cm[16];
     mo_eval_class_stats st[4];
     mo_eval_multiclass mc;
-    assert_int_equal(mo__eval_multiclass(sp, yp, 3, 9, cm, st, &mc), MO_OK);
+    assert_int_equal(mo__eval_multiclass(sp, NULL, yp, 3, 9, cm, st, &mc), MO_OK);
     size_t want[9] = {1, 1, 0, 0, 2, 0, 1, 0, 1};
     for (int i = 0; i < 9; i++)
         assert_int_equal(cm[i], want[i]);
@@ -60,7 +60,7 @@ static void test_confusion(void **state)
     /* A fourth class, known everywhere and never true nor predicted: the
      * same matrix for the first three, no F1 for it, the same macro-F1; the
      * item without any positive stays out. */
-    assert_int_equal(mo__eval_multiclass(sp, yp, 4, 9, cm, st, &mc), MO_OK);
+    assert_int_equal(mo__eval_multiclass(sp, NULL, yp, 4, 9, cm, st, &mc), MO_OK);
     assert_int_equal(mc.n_items, 6);
     assert_int_equal(st[3].support, 0);
     assert_int_equal(st[3].predicted, 0);
@@ -78,17 +78,17 @@ static void test_degenerate(void **state)
     size_t cm[4];
     mo_eval_multiclass mc;
     /* All unknown: nothing counted, undefined accuracy and macro-F1. */
-    assert_int_equal(mo__eval_multiclass(sp, up, 2, 9, cm, NULL, &mc), MO_OK);
+    assert_int_equal(mo__eval_multiclass(sp, NULL, up, 2, 9, cm, NULL, &mc), MO_OK);
     assert_int_equal(mc.n_items, 0);
     assert_true(isnan(mc.accuracy) && isnan(mc.macro_f1));
     /* Fewer than two classes is an error. */
-    assert_int_equal(mo__eval_multiclass(sp, up, 1, 9, cm, NULL, &mc), MO_EINVAL);
+    assert_int_equal(mo__eval_multiclass(sp, NULL, up, 1, 9, cm, NULL, &mc), MO_EINVAL);
     /* One true class only: accuracy and macro-F1 over what occurs. */
     int8_t a[] = {1, 1}, b[] = {0, 0};
     float sa[] = {0.9f, 0.1f}, sb[] = {0.1f, 0.9f};
     const float *p2[] = {sa, sb};
     const int8_t *yy[] = {a, b};
-    assert_int_equal(mo__eval_multiclass(p2, yy, 2, 2, cm, NULL, &mc), MO_OK);
+    assert_int_equal(mo__eval_multiclass(p2, NULL, yy, 2, 2, cm, NULL, &mc), MO_OK);
     assert_float_equal(mc.accuracy, 0.5, 1e-12);
     /* class 0: tp 1, support 2, predicted 1 -> F1 2/3; class 1: predicted 1, F1 0 */
     assert_float_equal(mc.macro_f1, (2.0 / 3.0 + 0.0) / 2.0, 1e-12);
@@ -142,7 +142,7 @@ static void test_json(void **state)
     size_t cm[9];
     mo_eval_class_stats st[3];
     mo_eval_multiclass mc;
-    assert_int_equal(mo__eval_multiclass(sp, yp, 3, 9, cm, st, &mc), MO_OK);
+    assert_int_equal(mo__eval_multiclass(sp, NULL, yp, 3, 9, cm, st, &mc), MO_OK);
     const char *names[] = {"a", "b", "c"};
     json_t *j = mo__eval_multiclass_json(names, 3, 1, cm, st, &mc);
     assert_non_null(j);

@@ -41,7 +41,7 @@ static void test_argmax(void **state)
 
 /* Column-major scores/labels of 6 items, 3 labels (= classes 0, 1, 2). */
 static const float cols[18] = {
-    /* label 0 */ 0.9f, 0.2f, 0.1f, 0.3f, 0.6f, 0.0f,
+    /* label 0 */ 0.9f,  0.2f, 0.1f, 0.3f,  0.6f, 0.0f,
     /* label 1 */ 0.05f, 0.7f, 0.2f, 0.35f, 0.3f, 0.0f,
     /* label 2 */ 0.05f, 0.1f, 0.7f, 0.35f, 0.1f, 0.0f,
 };
@@ -110,8 +110,8 @@ static void test_fit_lifts_rare_class(void **state)
     int8_t y[3 * N];
     for (size_t j = 0; j < N; j++) {
         int rare = j % 10 == 0, second = j % 3 == 0 && !rare;
-        c[j] = rare ? 0.3f : 0.05f;                       /* label 0: rare */
-        c[N + j] = rare ? 0.5f : second ? 0.2f : 0.9f;    /* label 1: common */
+        c[j] = rare ? 0.3f : 0.05f;                         /* label 0: rare */
+        c[N + j] = rare ? 0.5f : second ? 0.2f : 0.9f;      /* label 1: common */
         c[2 * N + j] = rare ? 0.2f : second ? 0.7f : 0.05f; /* label 2 */
         y[j] = (int8_t)rare;
         y[N + j] = (int8_t)(!rare && !second);
@@ -119,8 +119,8 @@ static void test_fit_lifts_rare_class(void **state)
     }
     float w[3], one[3] = {1, 1, 1};
     mo__class_fit(c, y, N, id3, 3, w);
-    assert_true(w[0] > 1.5f);                                    /* the rare class lifted */
-    assert_true(w[1] == 1.0f);                                   /* the most frequent stays 1 */
+    assert_true(w[0] > 1.5f);                                   /* the rare class lifted */
+    assert_true(w[1] == 1.0f);                                  /* the most frequent stays 1 */
     assert_true(mo__class_macro_f1(c, y, N, id3, w, 3) == 1.0); /* separable once weighted */
     assert_true(mo__class_macro_f1(c, y, N, id3, one, 3) < 0.9);
     /* Every weight is on the quarter-octave grid. */
