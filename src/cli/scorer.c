@@ -100,7 +100,7 @@ static int engine_score(void *user, const json_t *item, const char *text, size_t
     mo_cli_scorer *s = user;
     json_t *it = item ? json_copy((json_t *)item) : json_object();
     if (!it)
-        return MO_ENOMEM;
+        return mo__diag_set(diag, MO_ENOMEM, NULL, 0, NULL, "out of memory");
     json_object_del(it, "transcript");
     json_object_del(it, "labels");
     json_object_set_new(it, "text", json_stringn(text, len));
@@ -112,7 +112,7 @@ static int engine_score(void *user, const json_t *item, const char *text, size_t
     char *js = json_dumps(it, JSON_COMPACT);
     json_decref(it);
     if (!js)
-        return MO_ENOMEM;
+        return mo__diag_set(diag, MO_ENOMEM, NULL, 0, NULL, "out of memory");
     const char *dj;
     size_t dn;
     int rc = mo_moderate(s->engine, s->es, js, strlen(js), &dj, &dn, diag);
@@ -244,6 +244,7 @@ const mo_eval_scorer *mo_cli_scorer_eval(const mo_cli_scorer *s)
 int mo_cli_scorer_score_item(mo_cli_scorer *s, const json_t *item, float *scores, mo_diag *diag)
 {
     json_t *text = json_object_get(item, "text");
+    mo__diag_clear(diag);
     if (!json_is_string(text))
         return mo__diag_set(diag, MO_EPARSE, NULL, 0, "text", "missing or not a string");
     return s->ev.score(s, item, json_string_value(text), json_string_length(text), scores, diag);

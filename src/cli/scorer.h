@@ -50,4 +50,39 @@ json_t *mo_cli_scorer_take_stats(mo_cli_scorer *s);
 int mo_cli_suite_print(const mo_eval_suite *res, const char *file, const mo_cli_scorer *sc,
                        int as_json);
 
+/* ==== The suite and counterfactual parts of `moderato eval` (eval_extra.c) ==== */
+
+typedef struct mo_cli_eval_extra {
+    int engine;                  /* --engine */
+    const char *config;          /* --config FILE (engine configuration) */
+    const char *suite;           /* --suite FILE */
+    unsigned long long failures; /* --failures N: failing suite cases shown per functionality */
+    int counterfactual;          /* --counterfactual */
+    const char *terms;           /* --terms FILE (default data/identity/terms.tsv) */
+    const char *templates;       /* --templates FILE: plain sentences instead of --data */
+} mo_cli_eval_extra;
+
+/* If argv[i] is one of the options above, stores it and returns how many
+ * arguments it used (1 or 2); 0 when it is not one; -1 on a bad value
+ * (message printed). */
+int mo_cli_eval_extra_arg(mo_cli_eval_extra *x, int argc, char **argv, int i);
+
+/* Checks the combination with the rest of the command line (data: --data or
+ * NULL; other_scores: --model/--predictions/--compare... given). Prints the
+ * problem and returns -1, else 0. */
+int mo_cli_eval_extra_check(const mo_cli_eval_extra *x, const char *data, const char *model,
+                            int other_scores);
+
+/* Runs --suite and --counterfactual (over data, or --templates) with sc: adds
+ * "suite" and "counterfactual" to doc and, unless as_json, prints their
+ * tables. Returns 0, or -1 with the error printed. */
+int mo_cli_eval_extra_run(const mo_cli_eval_extra *x, mo_cli_scorer *sc, const char *data,
+                          json_t *doc, int as_json);
+
+/* `moderato eval --suite FILE` or `--counterfactual --templates FILE` without
+ * --data: opens the model or engine, runs them, prints tables or a
+ * moderato.eval/1 document, writes --html. Returns the exit status. */
+int mo_cli_eval_extra_main(const mo_cli_eval_extra *x, const char *model_path, const char *html,
+                           int as_json);
+
 #endif /* MO_CLI_SCORER_H */
