@@ -76,8 +76,7 @@ static int run_suite(const mo_cli_eval_extra *x, mo_cli_scorer *sc, json_t *doc,
 {
     mo_eval_suite *res = NULL;
     mo_diag diag;
-    int rc = mo__eval_suite_run(x->suite, mo_cli_scorer_eval(sc), (size_t)x->failures, &res,
-                                &diag);
+    int rc = mo__eval_suite_run(x->suite, mo_cli_scorer_eval(sc), (size_t)x->failures, &res, &diag);
     if (rc != MO_OK) {
         mo_cli_print_diag("eval", rc, &diag);
         return -1;
@@ -111,8 +110,8 @@ static int run_counterfactual(const mo_cli_eval_extra *x, mo_cli_scorer *sc, con
         return -1;
     }
     const mo_eval_scorer *ev = mo_cli_scorer_eval(sc);
-    rc = mo__eval_cf_run(x->templates ? x->templates : data, x->templates != NULL, &terms, ev,
-                         &res, &diag);
+    rc = mo__eval_cf_run(x->templates ? x->templates : data, x->templates != NULL, &terms, ev, &res,
+                         &diag);
     int bad = 0;
     if (rc != MO_OK) {
         mo_cli_print_diag("eval", rc, &diag);

@@ -323,8 +323,8 @@ void mo__eval_cf_result_free(mo_eval_cf_result *res)
 /* Keeps the pair among the MO_EVAL_CF_WORST largest abs(delta) of l, copying
  * its texts; earlier pairs win ties, so the result is input-order stable. */
 static int keep_worst(mo_eval_cf_label *l, double delta, float s_orig, float s_var, size_t from,
-                      size_t to, const char *id, const char *orig, size_t orig_len,
-                      const char *var, size_t var_len)
+                      size_t to, const char *id, const char *orig, size_t orig_len, const char *var,
+                      size_t var_len)
 {
     double a = fabs(delta);
     size_t pos = l->n_worst;
@@ -472,7 +472,7 @@ static int on_cf_line(void *user, const char *line, size_t len, uint64_t line_no
         json_t *lang = json_object_get(o, "lang");
         if (!json_is_object(o) || !json_is_string(text)) {
             rc = mo__diag_set(c->diag, MO_EPARSE, c->path, line_no, o ? "text" : NULL, "%s",
-                              !o                    ? e.text
+                              !o                   ? e.text
                               : !json_is_object(o) ? "not a JSON object"
                                                    : "missing or not a string");
             json_decref(o);
@@ -563,19 +563,18 @@ json_t *mo__eval_cf_json(const mo_eval_cf_result *res, const mo_eval_cf_terms *t
         for (size_t j = 0; j < n; j++) {
             const mo_eval_cf_term *e = &t->v[order[j].term];
             json_array_append_new(jt, json_pack("{s:s,s:s,s:s,s:s,s:I,s:f}", "term", e->term,
-                                                "lang", e->lang, "group", e->group, "form",
-                                                e->form, "families",
-                                                (json_int_t)l->term_n[order[j].term],
+                                                "lang", e->lang, "group", e->group, "form", e->form,
+                                                "families", (json_int_t)l->term_n[order[j].term],
                                                 "mean_shift", r4(order[j].shift)));
         }
         json_object_set_new(jl, "terms", jt);
         for (size_t w = 0; w < l->n_worst; w++) {
             const mo_eval_cf_pair *p = &l->worst[w];
-            json_array_append_new(
-                jw, json_pack("{s:s,s:s,s:s,s:s,s:s,s:f,s:f,s:f}", "id", p->id, "from",
-                              t->v[p->from].term, "to", t->v[p->to].term, "original", p->orig,
-                              "variant", p->variant, "score_original", r4(p->s_orig),
-                              "score_variant", r4(p->s_var), "change", r4(p->delta)));
+            json_array_append_new(jw, json_pack("{s:s,s:s,s:s,s:s,s:s,s:f,s:f,s:f}", "id", p->id,
+                                                "from", t->v[p->from].term, "to", t->v[p->to].term,
+                                                "original", p->orig, "variant", p->variant,
+                                                "score_original", r4(p->s_orig), "score_variant",
+                                                r4(p->s_var), "change", r4(p->delta)));
         }
         json_object_set_new(jl, "worst", jw);
     }
@@ -611,8 +610,8 @@ int mo__eval_cf_text(const json_t *cf, mo_buf *b)
         "\n== counterfactual identity check (terms %s: %.0f texts, %.0f mention a term, %.0f "
         "swaps)\n%-12s %7s %9s %9s %7s %9s\n",
         json_string_value(json_object_get(cf, "terms")), jnum(cf, "texts"),
-        jnum(cf, "texts_mentioning"), jnum(cf, "swaps"), "label", "swaps", "mean|chg|",
-        "max|chg|", "flips", "flip rate");
+        jnum(cf, "texts_mentioning"), jnum(cf, "swaps"), "label", "swaps", "mean|chg|", "max|chg|",
+        "flips", "flip rate");
     const char *name;
     const json_t *jl;
     json_object_foreach((json_t *)labels, name, jl)
@@ -639,11 +638,9 @@ int mo__eval_cf_text(const json_t *cf, mo_buf *b)
                 j = n - TEXT_TERMS;
             }
             const json_t *e = json_array_get(terms, j);
-            rc = mo__buf_printf(b, "  %+8.4f  %-24s %-3s %5.0f families\n",
-                                jnum(e, "mean_shift"),
+            rc = mo__buf_printf(b, "  %+8.4f  %-24s %-3s %5.0f families\n", jnum(e, "mean_shift"),
                                 json_string_value(json_object_get(e, "term")),
-                                json_string_value(json_object_get(e, "lang")),
-                                jnum(e, "families"));
+                                json_string_value(json_object_get(e, "lang")), jnum(e, "families"));
         }
         for (size_t w = 0; w < json_array_size(worst) && w < TEXT_WORST && !rc; w++) {
             const json_t *p = json_array_get(worst, w);

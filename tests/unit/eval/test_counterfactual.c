@@ -110,8 +110,8 @@ static void test_substitute(void **state)
 }
 
 /* Label 0: 0.9 when the text contains "women", else 0.1. Label 1: 0.5. */
-static int fake_score(void *user, const json_t *item, const char *text, size_t len,
-                      float *scores, mo_diag *diag)
+static int fake_score(void *user, const json_t *item, const char *text, size_t len, float *scores,
+                      mo_diag *diag)
 {
     (void)item;
     (void)diag;
@@ -265,8 +265,8 @@ static void test_oom(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_find),       cmocka_unit_test(test_substitute),
-        cmocka_unit_test(test_aggregate),  cmocka_unit_test(test_terms_load),
+        cmocka_unit_test(test_find),      cmocka_unit_test(test_substitute),
+        cmocka_unit_test(test_aggregate), cmocka_unit_test(test_terms_load),
         cmocka_unit_test(test_oom),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

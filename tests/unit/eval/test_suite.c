@@ -20,8 +20,8 @@
 #include <unistd.h>
 
 /* hate = 0.9 when the text starts with "bad", else 0.2; spam = 0.1. */
-static int fake_score(void *user, const json_t *item, const char *text, size_t len,
-                      float *scores, mo_diag *diag)
+static int fake_score(void *user, const json_t *item, const char *text, size_t len, float *scores,
+                      mo_diag *diag)
 {
     (void)user;
     (void)item;
