@@ -136,25 +136,12 @@ static size_t decode(const char *s, size_t n, int32_t *cp)
     return (size_t)k;
 }
 
+/* Letters, marks and numbers (utf8proc's categories Lu..No are contiguous)
+ * and '_' make words; everything else is a boundary. */
 static int is_word_cp(int32_t cp)
 {
-    if (cp == '_')
-        return 1;
-    switch (utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_LU:
-    case UTF8PROC_CATEGORY_LL:
-    case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO:
-    case UTF8PROC_CATEGORY_MN:
-    case UTF8PROC_CATEGORY_MC:
-    case UTF8PROC_CATEGORY_ND:
-    case UTF8PROC_CATEGORY_NL:
-    case UTF8PROC_CATEGORY_NO:
-        return 1;
-    default:
-        return 0;
-    }
+    utf8proc_category_t c = utf8proc_category(cp);
+    return cp == '_' || (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_NO);
 }
 
 /* Is the code point ending just before byte i (of s) a word character? */

@@ -636,6 +636,14 @@ static int slice_bars(writer *w, const json_t *fairness, const char *label)
 
 /* ==== Engine, suite and counterfactual sections ==== */
 
+/* Opens a table row: the escaped name, then a count, then an open cell. */
+static void row_open(writer *w, const char *name, double count)
+{
+    out(w, "<tr><td>");
+    esc(w, name);
+    out(w, "</td><td>%.0f</td><td>", nan_zero(count));
+}
+
 /* The engine's enforcement against its classifier per label (doc "engine"). */
 static void engine_section(writer *w, const json_t *eng)
 {
@@ -651,12 +659,10 @@ static void engine_section(writer *w, const json_t *eng)
     const json_t *jl;
     json_object_foreach(json_object_get(eng, "labels"), name, jl)
     {
-        out(w, "<tr><td>");
-        esc(w, name);
-        out(w, "</td><td>%.0f</td><td>%.0f</td><td>%.0f</td><td>%.0f</td><td>%.0f</td></tr>",
-            nan_zero(jnum(jl, "items")), nan_zero(jnum(jl, "enforced")),
-            nan_zero(jnum(jl, "classifier_flagged")), nan_zero(jnum(jl, "lifted")),
-            nan_zero(jnum(jl, "suppressed")));
+        row_open(w, name, jnum(jl, "items"));
+        out(w, "%.0f</td><td>%.0f</td><td>%.0f</td><td>%.0f</td></tr>",
+            nan_zero(jnum(jl, "enforced")), nan_zero(jnum(jl, "classifier_flagged")),
+            nan_zero(jnum(jl, "lifted")), nan_zero(jnum(jl, "suppressed")));
     }
     out(w, "</table>");
 }
@@ -696,9 +702,7 @@ static int suite_section(writer *w, const json_t *suite)
     size_t c = 0, ns = nl < SUITE_MAX_LANGS ? nl : SUITE_MAX_LANGS;
     json_object_foreach((json_t *)funcs, fn, jf)
     {
-        out(w, "<tr><td>");
-        esc(w, fn);
-        out(w, "</td><td>%.0f</td><td>", nan_zero(jnum(jf, "cases")));
+        row_open(w, fn, jnum(jf, "cases"));
         num(w, jnum(jf, "accuracy"));
         out(w, "</td>");
         size_t l = 0;
@@ -786,9 +790,7 @@ static void cf_section(writer *w, const json_t *cf)
     const json_t *jl;
     json_object_foreach((json_t *)labels, name, jl)
     {
-        out(w, "<tr><td>");
-        esc(w, name);
-        out(w, "</td><td>%.0f</td><td>", nan_zero(jnum(jl, "swaps")));
+        row_open(w, name, jnum(jl, "swaps"));
         num(w, jnum(jl, "mean_abs_change"));
         out(w, "</td><td>");
         num(w, jnum(jl, "max_abs_change"));

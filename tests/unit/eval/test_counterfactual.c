@@ -218,23 +218,26 @@ static void test_terms_load(void **state)
     mo__eval_cf_terms_free(&t);
     unlink(p);
 
-    p = write_tmp("group\tterm\tlang\tform\nage\tteens\ten\tmany\n");
-    assert_int_equal(mo__eval_cf_terms_load(p, &t, &d), MO_EPARSE);
-    assert_int_equal(d.line, 2);
-    assert_string_equal(d.field, "form");
-    unlink(p);
-    p = write_tmp("group\tterm\tlang\tform\nage\tteens\ten\n");
-    assert_int_equal(mo__eval_cf_terms_load(p, &t, &d), MO_EPARSE);
-    assert_int_equal(d.line, 2);
-    unlink(p);
-    p = write_tmp("group\tterm\tlang\tform\na\tx\ten\tplural\nb\tx\ten\tplural\n");
-    assert_int_equal(mo__eval_cf_terms_load(p, &t, &d), MO_EPARSE);
-    assert_int_equal(d.line, 3);
-    assert_string_equal(d.field, "term");
-    unlink(p);
-    p = write_tmp("term\tgroup\tlang\tform\n");
-    assert_int_equal(mo__eval_cf_terms_load(p, &t, &d), MO_EPARSE);
-    unlink(p);
+    static const struct {
+        const char *content;
+        uint64_t line;
+        const char *field;
+    } bad[] = {
+        {"group\tterm\tlang\tform\nage\tteens\ten\tmany\n", 2, "form"},
+        {"group\tterm\tlang\tform\nage\tteens\ten\n", 2, ""},
+        {"group\tterm\tlang\tform\na\tx\ten\tplural\nb\tx\ten\tplural\n", 3, "term"},
+        {"group\tterm\tlang\tform\na\t\ten\tplural\n", 2, "term"},
+        {"term\tgroup\tlang\tform\n", 1, "group"},
+        {"# only a comment\n", 0, ""},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        p = write_tmp(bad[i].content);
+        assert_int_equal(mo__eval_cf_terms_load(p, &t, &d), MO_EPARSE);
+        assert_int_equal(d.line, bad[i].line);
+        assert_string_equal(d.field, bad[i].field);
+        assert_null(t.v);
+        unlink(p);
+    }
     assert_int_equal(mo__eval_cf_terms_load("/nonexistent/terms.tsv", &t, &d), MO_EIO);
 }
 
