@@ -869,10 +869,12 @@ int mo__eval_html_render(const mo_eval_html_input *in, mo_buf *buf)
         out(w, " (");
     }
     const json_t *boot = json_object_get(doc, "bootstrap");
-    out(w,
-        "); 95%% intervals from %.0f bootstrap resamples, seed %.0f. Definitions: "
-        "docs/EVALUATION.md.</p>\n",
-        nan_zero(jnum(boot, "resamples")), nan_zero(jnum(boot, "seed")));
+    if (boot)
+        out(w, "); 95%% intervals from %.0f bootstrap resamples, seed %.0f",
+            nan_zero(jnum(boot, "resamples")), nan_zero(jnum(boot, "seed")));
+    else
+        out(w, ")");
+    out(w, ". Definitions: docs/EVALUATION.md.</p>\n");
 
     const char *g;
     const json_t *jg;
