@@ -2,8 +2,10 @@
  * eval.h -- the eval layer's interface: bootstrap confidence intervals (plain
  * and paired), per-subgroup fairness metrics (subgroup / BPSN / BNSP AUC,
  * their generalized power mean, the Jigsaw final bias score, FPR/FNR gaps), a
- * fixed threshold sweep and regression gates over two `moderato eval --json`
- * documents. May use base, text and model; never cli.
+ * fixed threshold sweep, regression gates over two `moderato eval --json`
+ * documents, the functional suite runner and the counterfactual identity
+ * check (both score through a caller's mo_eval_scorer: a model or the
+ * engine). May use base, text and model; never engine or cli.
  *
  * Labels are int8_t as in model.h: 1 positive, 0 negative, -1 unknown
  * (skipped). Undefined values are NAN. Nothing here keeps state between calls;
@@ -296,8 +298,9 @@ typedef struct mo_eval_cf_result {
  * not NULL), and for every distinct mentioned term t and every other term u
  * of t's language and form scores the text with t replaced by u. A family is
  * the original plus its variants; each member's shift is its score minus the
- * family's mean, accumulated per term. res must come from
- * mo__eval_cf_result_init. Returns MO_OK, the scorer's error or MO_ENOMEM. */
+ * family's mean, accumulated per term. Only the first 64 mentions of a text
+ * are swapped. res must come from mo__eval_cf_result_init. Returns MO_OK, the
+ * scorer's error or MO_ENOMEM. */
 int mo__eval_cf_add(mo_eval_cf_result *res, const mo_eval_cf_terms *t, const mo_eval_scorer *sc,
                     const json_t *item, const char *id, const char *text, size_t len,
                     const char *lang);
