@@ -5,12 +5,7 @@
 # --json schema (CIs, sweep, fairness, array slices), determinism, --compare,
 # --compare-predictions (paired bootstrap) and a cross-check of PR-AUC and
 # ROC-AUC against scikit-learn on random data with ties. Regenerates nothing.
-set -eu
-BUILD=${BUILD:-build}
-M="$BUILD/moderato"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. tests/e2e/lib/common.sh
 BASE=docs/eval/baseline.json
 GATES=tests/gates/default.json
 

@@ -6,12 +6,7 @@
 # mean/max absolute change, flips and per-term shifts must match what eval
 # reports. `eval --suite` must give the same numbers as `suite run` (one
 # implementation), with --model and --engine, in text, --json and --html.
-set -eu
-BUILD=${BUILD:-build}
-M="$BUILD/moderato"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. tests/e2e/lib/common.sh
 TERMS=data/identity/terms.tsv
 
 # 1. The term list: English, German, Portuguese; six groups; both forms.

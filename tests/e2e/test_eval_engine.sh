@@ -7,12 +7,7 @@
 # the lifted/suppressed counters must match the decisions' scores, the engine
 # must differ from the bare model where the policy does (self_harm), and
 # --by, --slice, --html and gates must work with it.
-set -eu
-BUILD=${BUILD:-build}
-M="$BUILD/moderato"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. tests/e2e/lib/common.sh
 
 python3 - "$T/data.jsonl" <<'PY'
 import json, sys
