@@ -73,7 +73,9 @@ static int suite_run(int argc, char **argv)
     }
     if (!file || (model_path && engine) || (config && !engine)) {
         if (file)
-            fprintf(stderr, "moderato suite: --engine [--config] or --model, not both\n");
+            fprintf(stderr, "moderato suite: %s\n",
+                    config && !engine ? "--config needs --engine"
+                                      : "--engine [--config] or --model, not both");
         usage(stderr);
         return MO_EXIT_USAGE;
     }
