@@ -278,6 +278,9 @@ MO_API void mo_engine_free(mo_engine *engine);
 /** The configuration version hashed into every decision (16 hex digits);
  * borrowed until mo_engine_free. */
 MO_API const char *mo_engine_version(const mo_engine *engine);
+/** The engine's classifier (labels, operating thresholds, metadata), borrowed
+ * until mo_engine_free; read-only, safe to share between threads. */
+MO_API const mo_model *mo_engine_model(const mo_engine *engine);
 
 /** Per-thread working memory for mo_moderate. Not thread-safe. */
 MO_API int mo_scratch_new(const mo_engine *engine, mo_scratch **out);

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "eval/eval.h"
 #include "model/model.h"
+#include "scorer.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -78,6 +79,7 @@ typedef struct options {
     int as_json, sweep, resamples_set, no_replicates;
     unsigned resamples;
     unsigned long long seed;
+    mo_cli_eval_extra x; /* --engine, --suite, --counterfactual (eval_extra.c) */
 } options;
 
 static void usage(FILE *f)
@@ -89,6 +91,9 @@ static void usage(FILE *f)
         "                     [--sweep] [--json] [--no-replicates] [--html FILE]\n"
         "                     [--classes A,B,C]\n"
         "                     [--baseline OLD.json --gate GATES.json]\n"
+        "       moderato eval [--data TEST.jsonl] [--model PATH | --engine [--config PATH]]\n"
+        "                     [--suite FILE [--failures N]] [--counterfactual [--terms FILE]\n"
+        "                     [--templates FILE]] [--json] [--html FILE]\n"
         "       moderato eval --compare A.json B.json\n"
         "       moderato eval --compare-predictions A.jsonl B.jsonl --data TEST.jsonl [--json]\n\n"
         "Measures a model on labeled JSON Lines data ({\"id\",\"text\",\"labels\":{...}}).\n"
@@ -100,8 +105,21 @@ static void usage(FILE *f)
         "recall and F1; the argmax confusion matrix of mutually exclusive labels.\n"
         "See docs/EVALUATION.md.\n\n"
         "options:\n"
-        "  --data FILE          labeled JSON Lines (required)\n"
+        "  --data FILE          labeled JSON Lines (required unless only --suite or\n"
+        "                       --counterfactual --templates runs)\n"
         "  --model PATH         model to score the data with (default: the shipped model)\n"
+        "  --engine             score with the full engine (model + detectors + policy):\n"
+        "                       ranking metrics use the engine's score per label, moved to\n"
+        "                       the threshold when the policy disagrees; precision/recall/F1\n"
+        "                       use the engine's enforcement (policy categories mapped to\n"
+        "                       labels). Items without \"type\" are moderated as comments\n"
+        "  --config PATH        engine configuration (default: config/default.json)\n"
+        "  --suite FILE         also run a functional suite (docs/SUITE.md): accuracy per\n"
+        "                       functionality and language; --failures N shows failing cases\n"
+        "  --counterfactual     identity-term swaps on the --data texts (or --templates FILE,\n"
+        "                       one sentence per line, optional \"lang<TAB>\" prefix): per label\n"
+        "                       mean/max score change, threshold flips, per-term shift, worst\n"
+        "                       pairs; terms from --terms FILE (default data/identity/terms.tsv)\n"
         "  --predictions FILE   evaluate external scores instead: JSON Lines\n"
         "                       {\"id\":...,\"scores\":{\"hate\":0.9,...}} matched by id;\n"
         "                       operating threshold 0.5 unless \"thresholds\":{...} is given\n"
@@ -1187,6 +1205,7 @@ static int parse_args(int argc, char **argv, options *o)
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         const char *v2 = i + 2 < argc ? argv[i + 2] : NULL;
         unsigned long long x;
+        int used;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
             return 1;
@@ -1226,6 +1245,10 @@ static int parse_args(int argc, char **argv, options *o)
             if (!mo_cli_parse_u64("eval", a, v, 0, INT64_MAX, &x))
                 return -1;
             o->seed = x, i++;
+        } else if ((used = mo_cli_eval_extra_arg(&o->x, argc, argv, i)) != 0) {
+            if (used < 0)
+                return -1;
+            i += used - 1;
         } else if (!strcmp(a, "--compare") && v && v2) {
             o->cmp[0] = v, o->cmp[1] = v2, i += 2;
         } else if (!strcmp(a, "--compare-predictions") && v && v2) {
@@ -1242,7 +1265,9 @@ static int parse_args(int argc, char **argv, options *o)
         }
         return 0;
     }
-    if (!o->data) {
+    if (mo_cli_eval_extra_check(&o->x, o->data, o->model, o->pred || o->cmp_pred[0]))
+        return -1;
+    if (!o->data && ((!o->x.suite && !o->x.templates) || o->by || o->n_slices || o->gate)) {
         fprintf(stderr, "moderato eval: --data is required (see --help)\n");
         return -1;
     }
@@ -1275,6 +1300,8 @@ int mo_cmd_eval(int argc, char **argv)
         return pa > 0 ? MO_EXIT_OK : MO_EXIT_USAGE;
     if (opt.cmp[0])
         return compare_json(&opt);
+    if (!opt.data)
+        return mo_cli_eval_extra_main(&opt.x, opt.model, opt.html, opt.as_json);
     const char *data = opt.data, *model_path = opt.model, *by = opt.by;
     const char *pred = opt.pred ? opt.pred : opt.cmp_pred[0];
     int as_json = opt.as_json;
@@ -1285,8 +1312,7 @@ int mo_cmd_eval(int argc, char **argv)
     d.n_slices = opt.n_slices;
     for (size_t si = 0; si < opt.n_slices; si++)
         d.slices[si].field = opt.slices[si];
-    mo_model *model = NULL;
-    mo_model_scratch *scratch = NULL;
+    mo_cli_scorer *sc = NULL; /* the model or the engine (--engine) */
     FILE *f = NULL;
     char **groups = NULL;
     size_t n_groups = 0;
@@ -1296,16 +1322,10 @@ int mo_cmd_eval(int argc, char **argv)
     mo_line_reader_init(&r, NULL, 0);
 
     if (!pred) {
-        if (!model_path)
-            model_path = mo_cli_default_model();
-        int rc = mo_model_load(model_path, &model, &diag);
-        if (rc != MO_OK) {
-            mo_cli_print_diag("eval", rc, &diag);
+        if (mo_cli_scorer_open("eval", model_path, opt.x.engine, opt.x.config, &sc) != MO_OK)
             return MO_EXIT_FAILURE;
-        }
-        if (mo_model_scratch_new(model, &scratch) != MO_OK)
-            goto oom;
-        d.n_labels = mo_model_n_labels(model);
+        model_path = opt.x.engine ? NULL : mo_cli_scorer_path(sc);
+        d.n_labels = mo_cli_scorer_eval(sc)->n_labels;
     }
 
     f = fopen(data, "rb");
@@ -1355,14 +1375,14 @@ int mo_cmd_eval(int argc, char **argv)
         if (!d.labels)
             goto oom;
         for (size_t k = 0; k < d.n_labels; k++)
-            d.labels[k] = strdup(mo_model_label(model, k));
+            d.labels[k] = strdup(mo_cli_scorer_eval(sc)->labels[k]);
     }
     d.threshold = malloc((d.n_labels ? d.n_labels : 1) * sizeof *d.threshold);
     d.threshold2 = malloc((d.n_labels ? d.n_labels : 1) * sizeof *d.threshold2);
     if (!d.threshold || !d.threshold2)
         goto oom;
     for (size_t k = 0; k < d.n_labels; k++)
-        d.threshold[k] = d.threshold2[k] = model ? mo_model_threshold(model, k) : 0.5f;
+        d.threshold[k] = d.threshold2[k] = sc ? mo_cli_scorer_eval(sc)->thresholds[k] : 0.5f;
 
     float *scores = malloc((d.n_labels ? d.n_labels : 1) * sizeof *scores);
     if (!scores)
@@ -1423,11 +1443,10 @@ int mo_cmd_eval(int argc, char **argv)
             }
         }
         if (!pred) {
-            int rc = mo_model_predict(model, scratch, json_string_value(text),
-                                      json_string_length(text), scores, NULL);
+            int rc = mo_cli_scorer_score_item(sc, o, scores, &diag);
             if (rc != MO_OK) {
                 fprintf(stderr, "moderato eval: %s:%llu: field 'text': %s\n", data, r.line_no,
-                        mo_strerror(rc));
+                        diag.msg);
                 json_decref(o);
                 free(scores);
                 goto out;
@@ -1505,6 +1524,8 @@ int mo_cmd_eval(int argc, char **argv)
     json_object_set_new(root, "model", model_path ? json_string(model_path) : json_null());
     json_object_set_new(root, "model_xxh64", model_path ? file_hash(model_path, 1) : json_null());
     json_object_set_new(root, "predictions", pred ? json_string(pred) : json_null());
+    if (opt.x.engine)
+        json_object_set_new(root, "engine", mo_cli_scorer_take_stats(sc));
     json_object_set_new(root, "by", by ? json_string(by) : json_null());
     json_t *jsl = json_array();
     for (size_t si = 0; si < d.n_slices; si++)
@@ -1523,8 +1544,8 @@ int mo_cmd_eval(int argc, char **argv)
     json_t *jgroups = json_object();
     json_object_set_new(root, "groups", jgroups);
     if (!as_json)
-        printf("data %s, %zu items, %s %s\n", data, d.n, pred ? "predictions" : "model",
-               pred ? pred : model_path);
+        printf("data %s, %zu items, %s %s\n", data, d.n,
+               pred ? "predictions" : mo_cli_scorer_kind(sc), pred ? pred : mo_cli_scorer_path(sc));
     if (report_group(&d, &opt, R, NULL, jgroups))
         goto oom;
     for (size_t j = 0; j < n_groups; j++)
@@ -1532,6 +1553,8 @@ int mo_cmd_eval(int argc, char **argv)
             goto oom;
     if (report_fairness(&d, &opt, root))
         goto oom;
+    if (mo_cli_eval_extra_run(&opt.x, sc, data, root, as_json))
+        goto out;
     if (opt.html && write_html(&d, opt.html, root))
         goto out;
     status = MO_EXIT_OK;
@@ -1569,7 +1592,6 @@ out:
     free(d.s);
     free(d.s2);
     free(groups);
-    mo_model_scratch_free(scratch);
-    mo_model_free(model);
+    mo_cli_scorer_free(sc);
     return status;
 }

@@ -391,6 +391,11 @@ const char *mo_engine_version(const mo_engine *e)
     return e ? e->version : "";
 }
 
+const mo_model *mo_engine_model(const mo_engine *e)
+{
+    return e->model;
+}
+
 /* ==== Scratch ==== */
 
 int mo_scratch_new(const mo_engine *e, mo_scratch **out)

@@ -2,8 +2,10 @@
  * eval.h -- the eval layer's interface: bootstrap confidence intervals (plain
  * and paired), per-subgroup fairness metrics (subgroup / BPSN / BNSP AUC,
  * their generalized power mean, the Jigsaw final bias score, FPR/FNR gaps), a
- * fixed threshold sweep and regression gates over two `moderato eval --json`
- * documents. May use base, text and model; never cli.
+ * fixed threshold sweep, regression gates over two `moderato eval --json`
+ * documents, the functional suite runner and the counterfactual identity
+ * check (both score through a caller's mo_eval_scorer: a model or the
+ * engine). May use base, text and model; never engine or cli.
  *
  * Labels are int8_t as in model.h: 1 positive, 0 negative, -1 unknown
  * (skipped). Undefined values are NAN. Nothing here keeps state between calls;
@@ -242,6 +244,193 @@ typedef struct mo_eval_gate_row {
  * Returns MO_OK, MO_EPARSE with a diag naming the gate and field, or MO_ENOMEM. */
 int mo__eval_gate_check(const json_t *gates, const json_t *baseline, const json_t *current,
                         mo_eval_gate_row **rows, size_t *n_rows, size_t *n_failed, mo_diag *diag);
+
+/* ==== Scorers: what suite and counterfactual runs score texts with ==== */
+
+/* Scores one text for every label of a scorer: scores (OUT, n_labels).
+ * `item` is the data record the text comes from (a JSON object, or NULL for a
+ * plain sentence) so a scorer that needs context (the engine: type, surface,
+ * region, ...) can read it; `text` (len bytes) is what to score, which for a
+ * counterfactual variant differs from the item's own text. Returns MO_OK or an
+ * MO_E* code with diag set; the run stops at the first error. */
+typedef int (*mo_eval_score_fn)(void *user, const json_t *item, const char *text, size_t len,
+                                float *scores, mo_diag *diag);
+
+typedef struct mo_eval_scorer {
+    size_t n_labels;
+    const char *const *labels; /* (n_labels) label names; borrowed */
+    const float *thresholds;   /* (n_labels) operating thresholds; flag = score >= threshold */
+    mo_eval_score_fn score;
+    void *user; /* passed to score */
+} mo_eval_scorer;
+
+/* Calls fn(user, line, len, line_no) for every non-empty line of the file at
+ * path (the newline removed, NUL-terminated; line borrowed for the call).
+ * fn returns MO_OK to go on or an MO_E* code (with diag set) to stop with it.
+ * Returns MO_OK, MO_EIO (diag names the file) or fn's code. */
+int mo__eval_lines(const char *path,
+                   int (*fn)(void *user, const char *line, size_t len, uint64_t line_no),
+                   void *user, mo_diag *diag);
+
+/* ==== Functional suite (suite.c) ==== */
+
+/* One row of a suite report: a functionality, a language, or one
+ * (functionality, language) cell. */
+typedef struct mo_eval_suite_row {
+    char *name;       /* functionality or language code; owned */
+    char *lang;       /* the language of a cell row, NULL otherwise; owned */
+    size_t n_cases;   /* cases seen */
+    size_t n_passed;  /* cases that passed */
+    json_t *failures; /* up to max_failures failing cases (functionality rows); owned */
+} mo_eval_suite_row;
+
+typedef struct mo_eval_suite {
+    mo_eval_suite_row *funcs, *langs, *cells; /* in first-seen order */
+    size_t n_funcs, n_langs, n_cells;
+    size_t cap_funcs, cap_langs, cap_cells;
+    size_t n_cases, n_passed;
+    size_t max_failures; /* failing cases kept per functionality */
+} mo_eval_suite;
+
+/* Scores the functional suite at path (JSON Lines, docs/SUITE.md) with sc. A
+ * case passes when, for every label it asserts, (score >= threshold) equals
+ * the expected 0/1; absent labels are not asserted. *out (OUT) is the
+ * caller's, freed with mo__eval_suite_free. Returns MO_OK, MO_EIO, MO_EPARSE
+ * (diag names file:line:field: not an object, missing text/functionality, a
+ * label not 0/1 or unknown to the scorer), the scorer's error or MO_ENOMEM;
+ * on error *out is NULL. */
+int mo__eval_suite_run(const char *path, const mo_eval_scorer *sc, size_t max_failures,
+                       mo_eval_suite **out, mo_diag *diag);
+void mo__eval_suite_free(mo_eval_suite *r);
+
+/* The moderato.suite/1 body: {"cases","passed","accuracy","functionality":
+ * {name: {"cases","passed","accuracy","lang":{...}[,"failures"]}},"lang":{...}}.
+ * New reference (caller decrefs) or NULL on OOM. */
+json_t *mo__eval_suite_json(const mo_eval_suite *r);
+
+/* Appends the text report (per functionality, per language, functionality x
+ * language accuracy, the overall line, then the kept failures) to out.
+ * Returns MO_OK or MO_ENOMEM. */
+int mo__eval_suite_text(const mo_eval_suite *r, mo_buf *out);
+
+/* Accuracy passed / cases; 0 for no case. */
+double mo__eval_suite_accuracy(size_t passed, size_t cases);
+
+/* ==== Counterfactual identity check (counterfactual.c) ==== */
+
+/* One identity term of a term list (data/identity/terms.tsv). */
+typedef struct mo_eval_cf_term {
+    char *group; /* religion, ethnicity, gender, ...; owned */
+    char *term;  /* as written, e.g. "Muslims"; owned */
+    char *lang;  /* en, de, pt; owned */
+    char *form;  /* singular or plural; owned */
+} mo_eval_cf_term;
+
+typedef struct mo_eval_cf_terms {
+    mo_eval_cf_term *v;
+    size_t n, cap;
+} mo_eval_cf_terms;
+
+/* Loads a tab-separated term list: a header line "group term lang form", then
+ * one term per line; '#' lines and blank lines are skipped. Terms of the same
+ * (lang, form) are swapped for each other. *out (OUT) is freed with
+ * mo__eval_cf_terms_free. Returns MO_OK, MO_EIO, MO_EPARSE (diag names
+ * file:line:field: wrong column count, empty field, duplicate term, a form
+ * other than singular/plural) or MO_ENOMEM. */
+int mo__eval_cf_terms_load(const char *path, mo_eval_cf_terms *out, mo_diag *diag);
+/* Adds one term (copied); used by tests and by the loader. MO_OK or MO_ENOMEM. */
+int mo__eval_cf_terms_add(mo_eval_cf_terms *t, const char *group, const char *term,
+                          const char *lang, const char *form);
+void mo__eval_cf_terms_free(mo_eval_cf_terms *t);
+
+/* A mention of a term in a text: bytes [start, end) match terms->v[term]. */
+typedef struct mo_eval_cf_mention {
+    size_t start, end;
+    size_t term;
+} mo_eval_cf_mention;
+
+/* Finds the mentions of the terms in text (len bytes): case-insensitive
+ * (Unicode simple case folding), at word boundaries (the characters before
+ * and after are not letters, digits, '_' or marks), leftmost-longest and not
+ * overlapping. With lang non-NULL only that language's terms are matched; a
+ * surface form listed in several languages is matched as its first entry.
+ * Fills up to max mentions in text order and returns how many were found
+ * (may exceed max). Allocates nothing. */
+size_t mo__eval_cf_find(const mo_eval_cf_terms *t, const char *text, size_t len, const char *lang,
+                        mo_eval_cf_mention *out, size_t max);
+
+/* Writes into out the text with every mention of term `from` replaced by term
+ * `to`. Casing follows the mention: an all-upper-case mention gives an
+ * upper-case replacement, a mention starting with a capital letter gives the
+ * replacement with its first letter capitalized, otherwise the term is written
+ * as listed. Other mentions are kept. out is reset first. MO_OK or MO_ENOMEM. */
+int mo__eval_cf_substitute(const mo_eval_cf_terms *t, const char *text, size_t len,
+                           const mo_eval_cf_mention *m, size_t n_m, size_t from, size_t to,
+                           mo_buf *out);
+
+#define MO_EVAL_CF_WORST 10 /* worst pairs kept per label */
+
+/* One swap: the original text scored s_orig, the variant s_var. */
+typedef struct mo_eval_cf_pair {
+    double delta; /* s_var - s_orig */
+    float s_orig, s_var;
+    size_t from, to; /* term indices */
+    char *id;        /* the item's id as text; owned */
+    char *orig;      /* original text; owned */
+    char *variant;   /* variant text; owned */
+} mo_eval_cf_pair;
+
+/* Per label aggregate over all swaps. */
+typedef struct mo_eval_cf_label {
+    size_t n_swaps;
+    double sum_abs, max_abs; /* of delta */
+    size_t n_flips;          /* (s_orig >= thr) != (s_var >= thr) */
+    double *term_sum;        /* (n_terms) sum over families of (s_term - family mean) */
+    size_t *term_n;          /* (n_terms) families the term took part in */
+    mo_eval_cf_pair worst[MO_EVAL_CF_WORST]; /* by abs(delta), largest first */
+    size_t n_worst;
+} mo_eval_cf_label;
+
+typedef struct mo_eval_cf_result {
+    size_t n_labels, n_terms;
+    size_t n_texts;           /* texts read */
+    size_t n_mentioned;       /* texts with at least one mention */
+    size_t n_families;        /* (text, mentioned term) pairs with at least one swap */
+    size_t n_swaps;           /* variants scored */
+    mo_eval_cf_label *labels; /* (n_labels) */
+} mo_eval_cf_result;
+
+/* Adds one text to the result: finds its mentions (restricted to `lang` when
+ * not NULL), and for every distinct mentioned term t and every other term u
+ * of t's language and form scores the text with t replaced by u. A family is
+ * the original plus its variants; each member's shift is its score minus the
+ * family's mean, accumulated per term. Only the first 64 mentions of a text
+ * are swapped. res must come from mo__eval_cf_result_init. Returns MO_OK, the
+ * scorer's error or MO_ENOMEM. */
+int mo__eval_cf_add(mo_eval_cf_result *res, const mo_eval_cf_terms *t, const mo_eval_scorer *sc,
+                    const json_t *item, const char *id, const char *text, size_t len,
+                    const char *lang);
+
+int mo__eval_cf_result_init(mo_eval_cf_result *res, size_t n_labels, size_t n_terms);
+void mo__eval_cf_result_free(mo_eval_cf_result *res);
+
+/* Runs the check over a file: JSON Lines items ({"id","text","lang"?}) or,
+ * with plain != 0, one sentence per line ('#' lines skipped). *res is
+ * initialized here and freed by the caller with mo__eval_cf_result_free (also
+ * on error). Returns MO_OK, MO_EIO, MO_EPARSE (file:line:field), the scorer's
+ * error or MO_ENOMEM. */
+int mo__eval_cf_run(const char *path, int plain, const mo_eval_cf_terms *t,
+                    const mo_eval_scorer *sc, mo_eval_cf_result *res, mo_diag *diag);
+
+/* The "counterfactual" JSON object (docs/EVALUATION.md): per label mean and
+ * max abs change, flip share, per-term shift, worst pairs. New reference or
+ * NULL on OOM. */
+json_t *mo__eval_cf_json(const mo_eval_cf_result *res, const mo_eval_cf_terms *t,
+                         const mo_eval_scorer *sc, const char *terms_path);
+
+/* Appends the text report (per label table, top shifted terms, worst pairs).
+ * Returns MO_OK or MO_ENOMEM. */
+int mo__eval_cf_text(const json_t *cf, mo_buf *out);
 
 /* ==== HTML report (html.c) ==== */
 

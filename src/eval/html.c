@@ -742,6 +742,198 @@ static int slice_bars(writer *w, const json_t *fairness, const char *label)
     return MO_OK;
 }
 
+/* ==== Engine, suite and counterfactual sections ==== */
+
+/* Opens a table row: the escaped name, then a count, then an open cell. */
+static void row_open(writer *w, const char *name, double count)
+{
+    out(w, "<tr><td>");
+    esc(w, name);
+    out(w, "</td><td>%.0f</td><td>", nan_zero(count));
+}
+
+/* The engine's enforcement against its classifier per label (doc "engine"). */
+static void engine_section(writer *w, const json_t *eng)
+{
+    out(w, "\n<h2>Engine</h2><p class=\"meta\">config ");
+    esc(w, jstr(eng, "config") ? jstr(eng, "config") : "-");
+    out(w, ", version ");
+    esc(w, jstr(eng, "version") ? jstr(eng, "version") : "-");
+    out(w, ". Flagged = the engine enforced a policy category of the label; lifted: enforced "
+           "below the classifier threshold (policy or detectors), suppressed: not enforced "
+           "above it.</p><table><tr><th>label</th><th>items</th><th>enforced</th>"
+           "<th>classifier flagged</th><th>lifted</th><th>suppressed</th></tr>");
+    const char *name;
+    const json_t *jl;
+    json_object_foreach(json_object_get(eng, "labels"), name, jl)
+    {
+        row_open(w, name, jnum(jl, "items"));
+        out(w, "%.0f</td><td>%.0f</td><td>%.0f</td><td>%.0f</td></tr>",
+            nan_zero(jnum(jl, "enforced")), nan_zero(jnum(jl, "classifier_flagged")),
+            nan_zero(jnum(jl, "lifted")), nan_zero(jnum(jl, "suppressed")));
+    }
+    out(w, "</table>");
+}
+
+#define SUITE_MAX_LANGS 3 /* bar series per functionality (plot_bars colours) */
+
+/* Accuracy per functionality and language (doc "suite", moderato.suite/1). */
+static int suite_section(writer *w, const json_t *suite)
+{
+    const json_t *funcs = json_object_get(suite, "functionality");
+    const json_t *langs = json_object_get(suite, "lang");
+    size_t nf = json_object_size(funcs), nl = json_object_size(langs);
+    out(w, "\n<h2>Functional suite</h2><p class=\"meta\">");
+    esc(w, jstr(suite, "suite") ? jstr(suite, "suite") : "-");
+    out(w, ": %.0f cases, %.0f passed, accuracy ", nan_zero(jnum(suite, "cases")),
+        nan_zero(jnum(suite, "passed")));
+    num(w, jnum(suite, "accuracy"));
+    out(w, ". A case passes when every label it asserts is flagged as expected "
+           "(docs/SUITE.md).</p><table><tr><th>functionality</th><th>cases</th><th>all</th>");
+    const char *lang, *fn;
+    const json_t *jlang, *jf;
+    json_object_foreach((json_t *)langs, lang, jlang)
+    {
+        out(w, "<th>");
+        esc(w, lang);
+        out(w, "</th>");
+    }
+    out(w, "</tr>");
+    const char **cats = mo__calloc(nf ? nf : 1, sizeof *cats);
+    double *v = mo__calloc((nf ? nf : 1) * SUITE_MAX_LANGS, sizeof *v);
+    const char *series[SUITE_MAX_LANGS] = {NULL, NULL, NULL};
+    if (!cats || !v) {
+        mo__free(cats);
+        mo__free(v);
+        return MO_ENOMEM;
+    }
+    size_t c = 0, ns = nl < SUITE_MAX_LANGS ? nl : SUITE_MAX_LANGS;
+    json_object_foreach((json_t *)funcs, fn, jf)
+    {
+        row_open(w, fn, jnum(jf, "cases"));
+        num(w, jnum(jf, "accuracy"));
+        out(w, "</td>");
+        size_t l = 0;
+        json_object_foreach((json_t *)langs, lang, jlang)
+        {
+            const json_t *cell = json_object_get(json_object_get(jf, "lang"), lang);
+            out(w, "<td>");
+            num(w, cell ? jnum(cell, "accuracy") : NAN);
+            out(w, "</td>");
+            if (l < ns) {
+                series[l] = lang;
+                v[c * ns + l] = cell ? jnum(cell, "accuracy") : NAN;
+            }
+            l++;
+        }
+        out(w, "</tr>");
+        cats[c++] = fn;
+    }
+    out(w, "</table><div class=\"plots\">");
+    plot_bars(w, "Suite accuracy per functionality", "accuracy", cats, c, ns ? ns : 1, series, v,
+              NULL, NULL, jnum(suite, "accuracy"));
+    out(w, "</div>");
+    mo__free(cats);
+    mo__free(v);
+    return MO_OK;
+}
+
+#define CF_MAX_BARS 40 /* terms per shift chart: the highest and lowest 20 */
+#define CF_BAR_H 14.0  /* px per term row */
+
+/* Horizontal bars of each term's mean shift, centred on 0, for one label. */
+static void cf_bars(writer *w, const char *label, const json_t *terms)
+{
+    size_t n = json_array_size(terms), shown = n > CF_MAX_BARS ? CF_MAX_BARS : n;
+    double max = 1e-4;
+    for (size_t j = 0; j < n; j++)
+        if (fabs(nan_zero(jnum(json_array_get(terms, j), "mean_shift"))) > max)
+            max = fabs(nan_zero(jnum(json_array_get(terms, j), "mean_shift")));
+    double width = 560, left = 190, mid = left + (width - left - 20) / 2, half = mid - left;
+    double h = MT + CF_BAR_H * (double)shown + 24;
+    out(w,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+        "viewBox=\"0 0 %.0f %.0f\" role=\"img\"><text x=\"%.1f\" y=\"16\" class=\"t\">",
+        width, h, width, h, width / 2);
+    esc(w, label);
+    out(w, ": mean score shift per identity term</text>");
+    for (size_t r = 0; r < shown; r++) {
+        size_t j = n > CF_MAX_BARS && r >= CF_MAX_BARS / 2 ? n - (shown - r) : r;
+        const json_t *e = json_array_get(terms, j);
+        double s = nan_zero(jnum(e, "mean_shift")), y = MT + CF_BAR_H * (double)r;
+        double len = fabs(s) / max * half;
+        out(w, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" class=\"%s\"><title>",
+            s >= 0 ? mid : mid - len, y + 2, len, CF_BAR_H - 4, s >= 0 ? "bad" : "ok");
+        esc(w, jstr(e, "term") ? jstr(e, "term") : "-");
+        out(w, " %+.4f</title></rect><text x=\"%.1f\" y=\"%.1f\" class=\"yl\">", s, left - 6,
+            y + CF_BAR_H - 3);
+        esc(w, jstr(e, "term") ? jstr(e, "term") : "-");
+        out(w, " (");
+        esc(w, jstr(e, "lang") ? jstr(e, "lang") : "-");
+        out(w, ")</text>");
+    }
+    out(w,
+        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"thr\"/>"
+        "<text x=\"%.1f\" y=\"%.1f\" class=\"an\">%+.4f</text>"
+        "<text x=\"%.1f\" y=\"%.1f\" class=\"an\">0</text>"
+        "<text x=\"%.1f\" y=\"%.1f\" class=\"an\">%+.4f</text></svg>",
+        mid, MT, mid, h - 20, left, h - 6, -max, mid, h - 6, width - 20, h - 6, max);
+}
+
+/* The counterfactual identity check (doc "counterfactual"). */
+static void cf_section(writer *w, const json_t *cf)
+{
+    const json_t *labels = json_object_get(cf, "labels");
+    out(w, "\n<h2>Counterfactual identity check</h2><p class=\"meta\">terms ");
+    esc(w, jstr(cf, "terms") ? jstr(cf, "terms") : "-");
+    out(w,
+        ": %.0f texts, %.0f mention an identity term, %.0f swaps. Each mention is replaced by "
+        "every other term of the same language and form; a term's shift is its variant's score "
+        "minus the mean of its family (red: the term pushes the score up).</p>"
+        "<table><tr><th>label</th><th>swaps</th><th>mean |change|</th><th>max |change|</th>"
+        "<th>flips</th><th>flip rate</th></tr>",
+        nan_zero(jnum(cf, "texts")), nan_zero(jnum(cf, "texts_mentioning")),
+        nan_zero(jnum(cf, "swaps")));
+    const char *name;
+    const json_t *jl;
+    json_object_foreach((json_t *)labels, name, jl)
+    {
+        row_open(w, name, jnum(jl, "swaps"));
+        num(w, jnum(jl, "mean_abs_change"));
+        out(w, "</td><td>");
+        num(w, jnum(jl, "max_abs_change"));
+        out(w, "</td><td>%.0f</td><td>", nan_zero(jnum(jl, "flips")));
+        num(w, jnum(jl, "flip_rate"));
+        out(w, "</td></tr>");
+    }
+    out(w, "</table>");
+    json_object_foreach((json_t *)labels, name, jl)
+    {
+        const json_t *terms = json_object_get(jl, "terms"), *worst = json_object_get(jl, "worst");
+        if (!json_array_size(terms))
+            continue;
+        out(w, "<h3>");
+        esc(w, name);
+        out(w, "</h3><div class=\"plots\">");
+        cf_bars(w, name, terms);
+        out(w, "</div><table><tr><th>change</th><th>original</th><th>variant</th></tr>");
+        for (size_t i = 0; i < json_array_size(worst) && i < 5; i++) {
+            const json_t *p = json_array_get(worst, i);
+            out(w, "<tr><td>%+.4f</td><td style=\"text-align:left;white-space:normal\">",
+                nan_zero(jnum(p, "change")));
+            esc(w, jstr(p, "original") ? jstr(p, "original") : "-");
+            out(w, " (");
+            num(w, jnum(p, "score_original"));
+            out(w, ")</td><td style=\"text-align:left;white-space:normal\">");
+            esc(w, jstr(p, "variant") ? jstr(p, "variant") : "-");
+            out(w, " (");
+            num(w, jnum(p, "score_variant"));
+            out(w, ")</td></tr>");
+        }
+        out(w, "</table>");
+    }
+}
+
 int mo__eval_html_render(const mo_eval_html_input *in, mo_buf *buf)
 {
     writer wr = {buf, MO_OK}, *w = &wr;
@@ -749,7 +941,9 @@ int mo__eval_html_render(const mo_eval_html_input *in, mo_buf *buf)
     const json_t *groups = json_object_get(doc, "groups");
     const json_t *all = json_object_get(groups, "all");
     const json_t *fairness = json_object_get(doc, "fairness");
-    if (!json_is_object(all))
+    const json_t *suite = json_object_get(doc, "suite"),
+                 *cf = json_object_get(doc, "counterfactual");
+    if (!json_is_object(all) && !json_is_object(suite) && !json_is_object(cf))
         return MO_EINVAL;
     size_t cap = MO_EVAL_HTML_MAX_POINTS + 1;
     double *pts = mo__malloc(4 * cap * sizeof *pts);
@@ -763,7 +957,16 @@ int mo__eval_html_render(const mo_eval_html_input *in, mo_buf *buf)
     esc(w, jstr(doc, "data") ? jstr(doc, "data") : "-");
     out(w, " (xxh64 ");
     esc(w, jstr(doc, "data_xxh64") ? jstr(doc, "data_xxh64") : "-");
-    if (jstr(doc, "model")) {
+    if (json_is_object(json_object_get(doc, "engine"))) {
+        out(w, "), engine ");
+        esc(w, jstr(json_object_get(doc, "engine"), "config")
+                   ? jstr(json_object_get(doc, "engine"), "config")
+                   : "-");
+        out(w, " (version ");
+        esc(w, jstr(json_object_get(doc, "engine"), "version")
+                   ? jstr(json_object_get(doc, "engine"), "version")
+                   : "-");
+    } else if (jstr(doc, "model")) {
         out(w, "), model ");
         esc(w, jstr(doc, "model"));
         out(w, " (xxh64 ");
@@ -774,17 +977,23 @@ int mo__eval_html_render(const mo_eval_html_input *in, mo_buf *buf)
         out(w, " (");
     }
     const json_t *boot = json_object_get(doc, "bootstrap");
-    out(w,
-        "); 95%% intervals from %.0f bootstrap resamples, seed %.0f. Definitions: "
-        "docs/EVALUATION.md.</p>\n",
-        nan_zero(jnum(boot, "resamples")), nan_zero(jnum(boot, "seed")));
+    if (boot)
+        out(w, "); 95%% intervals from %.0f bootstrap resamples, seed %.0f",
+            nan_zero(jnum(boot, "resamples")), nan_zero(jnum(boot, "seed")));
+    else
+        out(w, ")");
+    out(w, ". Definitions: docs/EVALUATION.md.</p>\n");
 
-    out(w, "<h2>Summary</h2>");
     const char *g;
     const json_t *jg;
-    summary_table(w, "all", all);
-    if (json_object_get(all, "multiclass"))
-        multiclass(w, json_object_get(all, "multiclass"));
+    if (json_is_object(all)) {
+        out(w, "<h2>Summary</h2>");
+        summary_table(w, "all", all);
+        if (json_object_get(all, "multiclass"))
+            multiclass(w, json_object_get(all, "multiclass"));
+    }
+    if (json_is_object(json_object_get(doc, "engine")))
+        engine_section(w, json_object_get(doc, "engine"));
 
     int rc = MO_OK;
     const json_t *labels = json_object_get(all, "labels");
@@ -833,6 +1042,10 @@ int mo__eval_html_render(const mo_eval_html_input *in, mo_buf *buf)
                 summary_table(w, g, jg);
         }
     }
+    if (!rc && json_is_object(suite))
+        rc = suite_section(w, suite);
+    if (!rc && json_is_object(cf))
+        cf_section(w, cf);
     out(w, "\n</body></html>\n");
     mo__free(pts);
     return rc ? rc : w->rc;

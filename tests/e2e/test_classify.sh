@@ -3,12 +3,7 @@
 # determinism, output shape and order, threads, text mode, bad records (each
 # answered in place and reported with its line number), over-long lines,
 # corrupt model files and --help on every command.
-set -eu
-BUILD=${BUILD:-build}
-M="$BUILD/moderato"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. tests/e2e/lib/common.sh
 
 # --help everywhere, exit 0; unknown option exit 2.
 for c in classify train eval normalize; do

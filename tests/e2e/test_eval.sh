@@ -6,12 +6,7 @@
 # --compare-predictions (paired bootstrap) and a cross-check of PR-AUC,
 # ROC-AUC, recall at precision and micro averages against scikit-learn on
 # random data with ties. Regenerates nothing. More: test_eval_metrics.sh.
-set -eu
-BUILD=${BUILD:-build}
-M="$BUILD/moderato"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. tests/e2e/lib/common.sh
 BASE=docs/eval/baseline.json
 GATES=tests/gates/default.json
 

@@ -3,12 +3,7 @@
 # (model + lexicons + default policy pack): decision shape, evidence spans that
 # point into the original text, determinism of decision ids, threads, bad
 # records, configuration errors.
-set -eu
-BUILD=${BUILD:-build}
-M="$BUILD/moderato"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. tests/e2e/lib/common.sh
 
 "$M" moderate --help > /dev/null || fail "moderate --help"
 cat > "$T/in.jsonl" <<'J'

@@ -4,12 +4,7 @@
 # (tests/golden/policy/demo.disasm; regenerate with
 #   build/moderato policy check --disasm tests/golden/policy/policies/demo.yaml
 # and review the diff), the golden policy tests, a failing case, usage errors.
-set -eu
-BUILD=${BUILD:-build}
-M="$BUILD/moderato"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. tests/e2e/lib/common.sh
 G=tests/golden/policy
 
 "$M" policy --help >/dev/null || fail "policy --help"

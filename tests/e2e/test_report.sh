@@ -5,12 +5,7 @@
 # to a non-blank screenshot. Without /usr/bin/chromium the browser part is
 # skipped, except under CI=true (scripts/install-deps.sh installs it); under
 # an ASan build directory it is always skipped.
-set -eu
-BUILD=${BUILD:-build}
-M="$BUILD/moderato"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. tests/e2e/lib/common.sh
 
 "$M" eval --model models/default.momd --data data/test.jsonl --by source --slice lang \
     --bootstrap 200 --html "$T/r.html" > "$T/out.txt" || fail "eval --html exited $?"

@@ -4,12 +4,7 @@
 # suite has >= 2000 cases in en, de and pt covering every functionality, and
 # `moderato suite run` reports every functionality with an accuracy in [0,1]
 # and exact pass counts on a hand-made 3-case file.
-set -eu
-BUILD=${BUILD:-build}
-M="$BUILD/moderato"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. tests/e2e/lib/common.sh
 S=data/suite/functional.jsonl
 
 # 1. Deterministic, and the committed file is the generator's output.

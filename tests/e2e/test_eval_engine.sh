@@ -1,0 +1,116 @@
+#!/bin/sh
+# End-to-end tests of `moderato eval --engine` (docs/EVALUATION.md, "Evaluating
+# the engine") on real data: every 40th item of data/test.jsonl plus a few
+# hand-made items. The confusion counts at the operating point must equal the
+# enforcement that `moderato moderate` decides for the same items (policy
+# categories mapped to labels, items without "type" moderated as comments),
+# the lifted/suppressed counters must match the decisions' scores, the engine
+# must differ from the bare model where the policy does (self_harm), and
+# --by, --slice, --html and gates must work with it.
+. tests/e2e/lib/common.sh
+
+python3 - "$T/data.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(l) for i, l in enumerate(open("data/test.jsonl", encoding="utf-8")) if i % 40 == 0]
+# Hand-made: self-harm statements the policy labels (clf.self_harm >= 0.5) below
+# the model's own threshold, and a username, where the policy is stricter.
+rows += [
+    {"id": "sh1", "text": "I don't want to live anymore", "labels": {"self_harm": 1}, "lang": "en", "source": "hand"},
+    {"id": "sh2", "text": "I want to die, I can't do this anymore", "labels": {"self_harm": 1}, "lang": "en", "source": "hand"},
+    {"id": "sh3", "text": "this song makes me want to dance", "labels": {"self_harm": 0}, "lang": "en", "source": "hand"},
+    {"id": "u1", "type": "username", "text": "shit_lord_99", "labels": {"profanity": 1}, "lang": "en", "source": "hand"},
+]
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    for r in rows:
+        f.write(json.dumps(r, ensure_ascii=False) + "\n")
+PY
+
+# 1. The engine's own decisions, moderated directly (type defaults to comment).
+python3 -c '
+import json, sys
+for l in open(sys.argv[1], encoding="utf-8"):
+    r = json.loads(l)
+    r.setdefault("type", "comment")
+    print(json.dumps(r, ensure_ascii=False))
+' "$T/data.jsonl" > "$T/items.jsonl"
+"$M" moderate --threads 1 < "$T/items.jsonl" > "$T/decisions.jsonl" || fail "moderate exit $?"
+"$M" eval --engine --data "$T/data.jsonl" --bootstrap 50 --json > "$T/engine.json" \
+    || fail "eval --engine exit $?"
+"$M" eval --data "$T/data.jsonl" --bootstrap 50 --json > "$T/model.json" || fail "eval --model"
+
+python3 - "$T/data.jsonl" "$T/decisions.jsonl" "$T/engine.json" "$T/model.json" <<'PY' || fail "engine counts"
+import json, sys
+data = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+dec = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
+eng = json.load(open(sys.argv[3]))
+mod = json.load(open(sys.argv[4]))
+assert len(data) == len(dec) == eng["groups"]["all"]["n_items"]
+assert eng["model"] is None and eng["engine"]["default_type"] == "comment"
+catmap = eng["engine"]["category_labels"]
+assert catmap["hateful"] == "hate" and catmap["deceptive.scam"] == "spam"
+labs = eng["groups"]["all"]["labels"]
+checked = 0
+for lab, m in labs.items():
+    thr = m["threshold"]
+    tp = fp = fn = tn = enforced = lifted = suppressed = 0
+    for r, d in zip(data, dec):
+        flag = any(catmap.get(c) == lab for c in d["categories"])
+        over = d["scores"][lab] >= thr - 1e-4
+        enforced += flag
+        lifted += flag and d["scores"][lab] < thr - 1e-4
+        suppressed += (not flag) and d["scores"][lab] >= thr + 1e-4
+        y = r["labels"].get(lab)
+        if y is None:
+            continue
+        tp += flag and y == 1; fp += flag and y == 0
+        fn += (not flag) and y == 1; tn += (not flag) and y == 0
+    got = (m["tp"], m["fp"], m["fn"], m["tn"])
+    assert got == (tp, fp, fn, tn), (lab, got, (tp, fp, fn, tn))
+    st = eng["engine"]["labels"][lab]
+    assert st["items"] == len(data) and st["enforced"] == enforced, (lab, st, enforced)
+    assert abs(st["lifted"] - lifted) <= 1 and abs(st["suppressed"] - suppressed) <= 1, (lab, st)
+    checked += 1
+assert checked == 7, checked
+# Where the policy and the model's operating point differ, so do the numbers:
+# self_harm is labelled from 0.5 but the model's threshold is higher.
+se, sm = labs["self_harm"], mod["groups"]["all"]["labels"]["self_harm"]
+assert se["threshold"] == sm["threshold"] > 0.5
+assert se["tp"] > sm["tp"], (se["tp"], sm["tp"])
+assert eng["engine"]["labels"]["self_harm"]["lifted"] >= 1
+# The username is enforced for profanity by the username rule.
+u = dec[-1]
+assert u["id"] == "u1" and "sensitive.profanity" in u["categories"], u
+print("engine: tp/fp/fn/tn of 7 labels match moderate; self_harm tp", sm["tp"], "->", se["tp"])
+PY
+
+# 2. Text output names the engine; --by, --slice, --html and gates work with it.
+"$M" eval --engine --config config/default.json --data "$T/data.jsonl" --bootstrap 0 > "$T/e.txt"
+grep -q "^data $T/data.jsonl, [0-9]* items, engine config/default.json$" "$T/e.txt" \
+    || fail "text header: $(head -1 "$T/e.txt")"
+grep -Eq '^self_harm +[0-9]+ +[0-9]+ ' "$T/e.txt" || fail "no self_harm row"
+"$M" eval --engine --data "$T/data.jsonl" --by lang --slice source --bootstrap 20 \
+    --html "$T/r.html" --json > "$T/by.json" || fail "eval --engine --by --slice --html"
+python3 - "$T/by.json" <<'PY' || fail "--by/--slice with --engine"
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert "en" in o["groups"] and "hand" in o["fairness"]["source"]["labels"]["hate"]["subgroups"]
+assert o["engine"]["labels"]["hate"]["items"] == o["groups"]["all"]["n_items"]
+PY
+grep -q '<h2>Engine</h2>' "$T/r.html" || fail "no engine section in the report"
+grep -q '), engine [^<]*config/default.json (version [0-9a-f]*)' "$T/r.html" || fail "report header does not name the engine"
+"$M" eval --engine --data "$T/data.jsonl" --bootstrap 0 --json > "$T/base.json"
+echo '{"gates":[{"metric":"f1","labels":["*"],"group":"all","max_drop":0.0}]}' > "$T/gates.json"
+"$M" eval --engine --data "$T/data.jsonl" --bootstrap 0 --baseline "$T/base.json" \
+    --gate "$T/gates.json" | grep -q "all gates passed" || fail "gate on the same engine run"
+
+# 3. Usage errors exit 2.
+set +e
+"$M" eval --engine --model models/default.momd --data "$T/data.jsonl" 2>/dev/null; rc=$?
+[ $rc = 2 ] || fail "--engine with --model should exit 2, got $rc"
+"$M" eval --config config/default.json --data "$T/data.jsonl" 2>/dev/null; rc=$?
+[ $rc = 2 ] || fail "--config without --engine should exit 2, got $rc"
+"$M" eval --engine --config "$T/nope.json" --data "$T/data.jsonl" 2>"$T/err"; rc=$?
+[ $rc = 1 ] || fail "a missing config should exit 1, got $rc"
+grep -q "nope.json" "$T/err" || fail "the error names the config"
+set -e
+echo "ok"
