@@ -1537,7 +1537,7 @@ int mo_cmd_eval(int argc, char **argv)
     json_object_set_new(json_object_get(root, "bootstrap"), "replicates",
                         R && !opt.no_replicates ? json_string(MO_EVAL_REP_ENCODING) : json_null());
     json_object_set_new(json_object_get(root, "bootstrap"), "items_xxh64", items_hash(&d));
-    if (resolve_classes(&d, &opt, model)) {
+    if (resolve_classes(&d, &opt, mo_cli_scorer_model(sc))) {
         status = MO_EXIT_USAGE;
         goto out;
     }

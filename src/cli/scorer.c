@@ -260,6 +260,11 @@ const char *mo_cli_scorer_path(const mo_cli_scorer *s)
     return s->path;
 }
 
+const mo_model *mo_cli_scorer_model(const mo_cli_scorer *s)
+{
+    return s && !s->is_engine ? s->model : NULL;
+}
+
 json_t *mo_cli_scorer_take_stats(mo_cli_scorer *s)
 {
     if (!s->is_engine)

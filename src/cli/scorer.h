@@ -37,6 +37,8 @@ int mo_cli_scorer_score_item(mo_cli_scorer *s, const json_t *item, float *scores
 /* "model" or "engine", and the path it was opened from (borrowed). */
 const char *mo_cli_scorer_kind(const mo_cli_scorer *s);
 const char *mo_cli_scorer_path(const mo_cli_scorer *s);
+/* The bare model of a model scorer (borrowed), NULL for the engine or NULL s. */
+const mo_model *mo_cli_scorer_model(const mo_cli_scorer *s);
 
 /* For the engine: {"config","version","model","default_type","category_labels":{...},
  * "labels":{label:{"items","enforced","classifier_flagged","lifted","suppressed"}},
