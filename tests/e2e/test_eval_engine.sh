@@ -5,7 +5,7 @@
 # enforcement that `moderato moderate` decides for the same items (policy
 # categories mapped to labels, items without "type" moderated as comments),
 # the lifted/suppressed counters must match the decisions' scores, the engine
-# must differ from the bare model where the policy does (self_harm), and
+# must differ from the bare model where the policy does (profanity), and
 # --by, --slice, --html and gates must work with it.
 . tests/e2e/lib/common.sh
 
@@ -72,15 +72,19 @@ for lab, m in labs.items():
     checked += 1
 assert checked == 7, checked
 # Where the policy and the model's operating point differ, so do the numbers:
-# self_harm is labelled from 0.5 but the model's threshold is higher.
-se, sm = labs["self_harm"], mod["groups"]["all"]["labels"]["self_harm"]
-assert se["threshold"] == sm["threshold"] > 0.5
-assert se["tp"] > sm["tp"], (se["tp"], sm["tp"])
-assert eng["engine"]["labels"]["self_harm"]["lifted"] >= 1
+# the policy enforces profanity on comments above the model's threshold
+# (suppressing some of what the classifier flags) and lifts the username.
+pe, pm = labs["profanity"], mod["groups"]["all"]["labels"]["profanity"]
+assert pe["threshold"] == pm["threshold"]
+assert pe["tp"] < pm["tp"] and pe["fp"] <= pm["fp"], (pe, pm)
+assert eng["engine"]["labels"]["profanity"]["suppressed"] >= 10
+assert eng["engine"]["labels"]["profanity"]["lifted"] >= 1
+# self_harm: the policy labels from 0.5, the model's own low-support threshold.
+assert labs["self_harm"]["tp"] == mod["groups"]["all"]["labels"]["self_harm"]["tp"] >= 3
 # The username is enforced for profanity by the username rule.
 u = dec[-1]
 assert u["id"] == "u1" and "sensitive.profanity" in u["categories"], u
-print("engine: tp/fp/fn/tn of 7 labels match moderate; self_harm tp", sm["tp"], "->", se["tp"])
+print("engine: tp/fp/fn/tn of 7 labels match moderate; profanity tp", pm["tp"], "->", pe["tp"])
 PY
 
 # 2. Text output names the engine; --by, --slice, --html and gates work with it.
