@@ -6,12 +6,7 @@
 # /usr/bin/python3 has it; the replicates in --json and the paired bootstrap
 # of --compare A.json B.json, which must agree with --compare-predictions on
 # the same two systems, and say when two runs cannot be paired.
-set -eu
-BUILD=${BUILD:-build}
-M="$BUILD/moderato"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. tests/e2e/lib/common.sh
 
 # Davidson-like data: c_hate / c_offensive / c_neither exclusive (some items
 # with a class unknown), a system A and a noisier system B.
