@@ -974,7 +974,7 @@ int mo__eval_html_render(const mo_eval_html_input *in, mo_buf *buf)
     } else {
         out(w, "), predictions ");
         esc(w, jstr(doc, "predictions") ? jstr(doc, "predictions") : "-");
-        out(w, " (");
+        out(w, " (scores read from the file");
     }
     const json_t *boot = json_object_get(doc, "bootstrap");
     if (boot)
