@@ -27,8 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
         }                                                                                          \
     } while (0)
 
-static const char *const labels[] = {"hate", "harassment", "sexual", "self_harm",
-                                     "violence", "spam", "profanity"};
+static const char *const labels[] = {"hate",     "harassment", "sexual",   "self_harm",
+                                     "violence", "spam",       "profanity"};
 static const float thresholds[] = {0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f};
 
 static int score(void *user, const json_t *item, const char *text, size_t len, float *scores,

@@ -10,7 +10,8 @@ M="$BUILD/moderato"
 OUT=docs/eval/baseline.json
 GATES=tests/gates/default.json
 [ -x "$M" ] || make -s all
-set -- --model models/default.momd --data data/test.jsonl --slice lang --slice source
+set -- --model models/default.momd --data data/test.jsonl --slice lang --slice source \
+    --slice identity --terms data/identity/terms.tsv
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 if [ -f "$OUT" ]; then

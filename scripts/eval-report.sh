@@ -15,7 +15,10 @@ M="$BUILD/moderato"
 "$M" eval --model "$MODEL" --data data/test.jsonl --by lang > docs/eval/test-by-lang.txt
 "$M" eval --model "$MODEL" --data data/test.jsonl --by source --json > docs/eval/test-by-source.json
 "$M" eval --model "$MODEL" --data data/test.jsonl --by source --slice lang --slice source \
-    --html docs/eval/report.html > /dev/null
+    --slice identity --terms data/identity/terms.tsv --html docs/eval/report.html > /dev/null
+# Fairness per identity group (groups derived from data/identity/terms.tsv).
+"$M" eval --model "$MODEL" --data data/test.jsonl --slice identity --terms data/identity/terms.tsv \
+    > docs/eval/test-identity.txt
 "$M" suite run --model "$MODEL" --failures 3 data/suite/functional.jsonl > docs/eval/suite-default.txt
 # The full engine (model + detectors + policy) on the same data and suite, and
 # the counterfactual identity check (docs/EVALUATION.md). Relative paths keep

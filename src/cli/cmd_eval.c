@@ -128,7 +128,10 @@ static void usage(FILE *f)
         "  --slice FIELD        fairness per subgroup of FIELD (repeatable, at most %d): a\n"
         "                       string field (lang, source) or an array of strings\n"
         "                       (identity: groups mentioned); subgroup/BPSN/BNSP AUC, their\n"
-        "                       power mean (p = -5), the Jigsaw final score, FPR/FNR gaps\n"
+        "                       power mean (p = -5), the Jigsaw final score, FPR/FNR gaps.\n"
+        "                       --slice identity on items without an \"identity\" field\n"
+        "                       derives it: the groups of the identity terms the text\n"
+        "                       mentions (--terms FILE, default data/identity/terms.tsv)\n"
         "  --bootstrap N        bootstrap resamples (default 1000; 0 turns intervals off;\n"
         "                       over %d items the default is 1000*%d/items, at least 200)\n"
         "  --seed N             bootstrap seed (default %u)\n"
@@ -203,6 +206,35 @@ static int ds_grow(dataset *d)
 }
 
 /* Records that item i belongs to subgroup `value` of slice sl. */
+static int slice_add(slice *sl, size_t i, const char *value);
+
+/* --slice identity on an item without an "identity" field: the identity
+ * groups (religion, gender, ...) of the terms its text mentions, each once,
+ * in the item's "lang" when it has one. Returns 0 or -1 (message printed). */
+static int identity_from_text(slice *sl, size_t i, const mo_eval_cf_terms *t, const json_t *obj)
+{
+    json_t *jt = json_object_get(obj, "text"), *jl = json_object_get(obj, "lang");
+    if (!json_is_string(jt))
+        return 0;
+    mo_eval_cf_mention m[32];
+    size_t n = mo__eval_cf_find(t, json_string_value(jt), json_string_length(jt),
+                                json_is_string(jl) ? json_string_value(jl) : NULL, m, 32);
+    const char *seen[32];
+    size_t n_seen = 0;
+    for (size_t k = 0; k < n && k < 32; k++) {
+        const char *g = t->v[m[k].term].group;
+        size_t s = 0;
+        while (s < n_seen && strcmp(seen[s], g))
+            s++;
+        if (s < n_seen)
+            continue;
+        seen[n_seen++] = g;
+        if (slice_add(sl, i, g))
+            return -1;
+    }
+    return 0;
+}
+
 static int slice_add(slice *sl, size_t i, const char *value)
 {
     size_t v = 0;
@@ -1265,6 +1297,8 @@ static int parse_args(int argc, char **argv, options *o)
         }
         return 0;
     }
+    for (size_t si = 0; si < o->n_slices; si++)
+        o->x.identity_slice |= !strcmp(o->slices[si], "identity");
     if (mo_cli_eval_extra_check(&o->x, o->data, o->model, o->pred || o->cmp_pred[0]))
         return -1;
     if (!o->data && ((!o->x.suite && !o->x.templates) || o->by || o->n_slices || o->gate)) {
@@ -1312,7 +1346,8 @@ int mo_cmd_eval(int argc, char **argv)
     d.n_slices = opt.n_slices;
     for (size_t si = 0; si < opt.n_slices; si++)
         d.slices[si].field = opt.slices[si];
-    mo_cli_scorer *sc = NULL; /* the model or the engine (--engine) */
+    mo_cli_scorer *sc = NULL;       /* the model or the engine (--engine) */
+    mo_eval_cf_terms idterms = {0}; /* --slice identity: groups derived from the text */
     FILE *f = NULL;
     char **groups = NULL;
     size_t n_groups = 0;
@@ -1320,6 +1355,16 @@ int mo_cmd_eval(int argc, char **argv)
     mo_diag diag;
     mo_line_reader r;
     mo_line_reader_init(&r, NULL, 0);
+    if (opt.x.identity_slice) {
+        const char *tp = opt.x.terms
+                             ? opt.x.terms
+                             : mo_cli_default_path("MODERATO_TERMS", "data/identity/terms.tsv");
+        int rc = mo__eval_cf_terms_load(tp, &idterms, &diag);
+        if (rc != MO_OK) {
+            mo_cli_print_diag("eval", rc, &diag);
+            goto out;
+        }
+    }
 
     if (!pred) {
         if (mo_cli_scorer_open("eval", model_path, opt.x.engine, opt.x.config, &sc) != MO_OK)
@@ -1427,7 +1472,9 @@ int mo_cmd_eval(int argc, char **argv)
             json_t *sv = json_object_get(o, d.slices[si].field), *el;
             size_t ai;
             int bad = 0;
-            if (json_is_string(sv)) {
+            if (!sv && !strcmp(d.slices[si].field, "identity")) {
+                bad = identity_from_text(&d.slices[si], i, &idterms, o);
+            } else if (json_is_string(sv)) {
                 bad = slice_add(&d.slices[si], i, json_string_value(sv));
             } else if (json_is_array(sv)) {
                 json_array_foreach(sv, ai, el)
@@ -1568,6 +1615,7 @@ int mo_cmd_eval(int argc, char **argv)
 oom:
     fprintf(stderr, "moderato eval: out of memory\n");
 out:
+    mo__eval_cf_terms_free(&idterms);
     json_decref(root);
     mo_line_reader_free(&r);
     if (f)

@@ -50,8 +50,9 @@ int mo_cli_eval_extra_check(const mo_cli_eval_extra *x, const char *data, const 
         why = "--config needs --engine";
     else if ((x->suite || x->counterfactual) && other_scores)
         why = "--suite and --counterfactual score texts: use --model or --engine";
-    else if ((x->terms || x->templates) && !x->counterfactual)
-        why = "--terms and --templates go with --counterfactual";
+    else if ((x->templates || (x->terms && !x->identity_slice)) && !x->counterfactual)
+        why = "--terms goes with --counterfactual or --slice identity, --templates with "
+              "--counterfactual";
     else if (x->counterfactual && !data && !x->templates)
         why = "--counterfactual needs --data or --templates FILE";
     else if (x->counterfactual && data && x->templates)

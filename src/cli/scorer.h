@@ -62,6 +62,7 @@ typedef struct mo_cli_eval_extra {
     int counterfactual;          /* --counterfactual */
     const char *terms;           /* --terms FILE (default data/identity/terms.tsv) */
     const char *templates;       /* --templates FILE: plain sentences instead of --data */
+    int identity_slice;          /* --slice identity given: --terms also names its terms */
 } mo_cli_eval_extra;
 
 /* If argv[i] is one of the options above, stores it and returns how many

@@ -26,7 +26,8 @@ for k in ("model_xxh64", "data_xxh64"):
 PY
 
 # 2. The shipped model passes its gates.
-"$M" eval --model models/default.momd --data data/test.jsonl --slice lang --slice source \
+SL="--slice lang --slice source --slice identity --terms data/identity/terms.tsv"
+"$M" eval --model models/default.momd --data data/test.jsonl $SL \
     --bootstrap 0 --baseline "$BASE" --gate "$GATES" > "$T/gate.txt" || {
     cat "$T/gate.txt"; fail "the shipped model fails its gates (exit $?)"; }
 grep -q "all gates passed" "$T/gate.txt" || fail "no 'all gates passed' line"
@@ -49,7 +50,7 @@ with open(sys.argv[2]) as f, open(sys.argv[3], "w") as g, open(sys.argv[4], "w")
         w.write(json.dumps(r) + "\n")
 PY
 set +e
-"$M" eval --predictions "$T/worse.jsonl" --data data/test.jsonl --slice lang --slice source \
+"$M" eval --predictions "$T/worse.jsonl" --data data/test.jsonl $SL \
     --bootstrap 0 --baseline "$BASE" --gate "$GATES" > "$T/worse.txt" 2>&1
 rc=$?
 set -e
@@ -109,8 +110,7 @@ assert abs(r['b'] - r['a'] - r['diff']) < 2e-4 and r['diff'] < 0, r
 
 # The baseline records bootstrap replicates: a fresh run of the shipped model
 # pairs with it, and nothing differs.
-"$M" eval --model models/default.momd --data data/test.jsonl --slice lang --slice source \
-    --json > "$T/same_model.json"
+"$M" eval --model models/default.momd --data data/test.jsonl $SL --json > "$T/same_model.json"
 "$M" eval --compare "$BASE" "$T/same_model.json" --json | python3 -c "
 import json, sys
 c = json.load(sys.stdin)
@@ -235,4 +235,32 @@ PY
 else
     echo "SKIP: sklearn cross-check (/usr/bin/python3 has no sklearn; apt-get install python3-sklearn)"
 fi
+# 7. --slice identity without an "identity" field: groups derived from the
+# identity terms the text mentions (each group once per item, in its lang).
+cat > "$T/id.jsonl" <<'J'
+{"id":"1","text":"Muslims and Jews are welcome here","labels":{"hate":0},"lang":"en"}
+{"id":"2","text":"muslims muslims muslims","labels":{"hate":1},"lang":"en"}
+{"id":"3","text":"women deserve better","labels":{"hate":0},"lang":"en"}
+{"id":"4","text":"nothing to see","labels":{"hate":0},"lang":"en"}
+{"id":"5","text":"die Muslime hier","labels":{"hate":1},"lang":"de"}
+{"id":"6","text":"tagged by hand","labels":{"hate":1},"lang":"en","identity":["age"]}
+J
+printf '{"id":"%s","scores":{"hate":0.%s}}\n' 1 2 2 9 3 1 4 1 5 8 6 7 > "$T/id_p.jsonl"
+"$M" eval --predictions "$T/id_p.jsonl" --data "$T/id.jsonl" --slice identity --bootstrap 0 \
+    --terms data/identity/terms.tsv --json > "$T/id.json"
+python3 - "$T/id.json" <<'PY' || fail "--slice identity derived from the text"
+import json, sys
+sg = json.load(open(sys.argv[1]))["fairness"]["identity"]["labels"]["hate"]["subgroups"]
+# religion: items 1 (two religion terms, counted once), 2 (three mentions) and
+# 5 (German "Muslime"); gender: item 3; age: item 6's own field; item 4: none.
+assert {k: v["n_known"] for k, v in sg.items()} == {"religion": 3, "gender": 1, "age": 1}, sg
+assert sg["religion"]["positives"] == 2 and sg["religion"]["negatives"] == 1, sg
+PY
+set +e
+"$M" eval --predictions "$T/id_p.jsonl" --data "$T/id.jsonl" --terms data/identity/terms.tsv \
+    2> "$T/terms.err" > /dev/null; rc=$?
+set -e
+[ $rc = 2 ] || fail "--terms without --slice identity or --counterfactual: expected exit 2, got $rc"
+grep -q -- "--terms goes with --counterfactual or --slice identity" "$T/terms.err" || fail "$(cat "$T/terms.err")"
+
 echo "test_eval: ok"
