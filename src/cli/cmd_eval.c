@@ -25,8 +25,6 @@
 #include <string.h>
 #include <xxhash.h>
 
-/* Exit status of a failed gate (docs/CLI.md). */
-#define MO_EXIT_GATE 4
 #define MAX_SLICES 8
 #define MAX_SLICE_VALUES 1000
 /* Above this many items the default resample count shrinks (see usage). */
@@ -351,44 +349,9 @@ static int load_predictions(const dataset *d, const char *path, float *out, floa
     return rc;
 }
 
-static void fmt4(char *out, double x)
-{
-    if (isnan(x))
-        snprintf(out, 16, "-");
-    else
-        snprintf(out, 16, "%.4f", x);
-}
-
-static void fmt_ci(char *out, mo_eval_ci c)
-{
-    if (isnan(c.lo) || isnan(c.hi))
-        snprintf(out, 24, "-");
-    else
-        snprintf(out, 24, "[%.4f, %.4f]", c.lo, c.hi);
-}
-
 static double nan_to(double x, double v)
 {
     return isnan(x) ? v : x;
-}
-
-static double r4(double v)
-{
-    return round(v * 1e4) / 1e4;
-}
-
-/* Infinite values (a threshold of -inf from NaN scores) are null too: JSON has
- * no infinity and json_real() refuses it. */
-static void json_num(json_t *o, const char *k, double v)
-{
-    json_object_set_new(o, k, !isfinite(v) ? json_null() : json_real(r4(v)));
-}
-
-static json_t *json_ci(mo_eval_ci c)
-{
-    if (isnan(c.lo) || isnan(c.hi))
-        return json_null();
-    return json_pack("[ff]", r4(c.lo), r4(c.hi));
 }
 
 typedef struct label_report {
@@ -525,20 +488,20 @@ static int report_micro(const dataset *d, const options *o, const group_view *v,
         return -1;
     json_object_set_new(jg, "micro_n_known", json_integer((json_int_t)mi.at.n_known));
     json_object_set_new(jg, "micro_support", json_integer((json_int_t)mi.at.support));
-    json_num(jg, "micro_pr_auc", mi.pr_auc);
-    json_num(jg, "micro_roc_auc", mi.roc_auc);
-    json_num(jg, "micro_precision", mi.at.support ? mi.at.precision : NAN);
-    json_num(jg, "micro_recall", mi.at.recall);
-    json_num(jg, "micro_f1", mi.at.support ? mi.at.f1 : NAN);
-    json_num(jg, "micro_fpr", mi.fpr);
+    mo_cli_json_num(jg, "micro_pr_auc", mi.pr_auc);
+    mo_cli_json_num(jg, "micro_roc_auc", mi.roc_auc);
+    mo_cli_json_num(jg, "micro_precision", mi.at.support ? mi.at.precision : NAN);
+    mo_cli_json_num(jg, "micro_recall", mi.at.recall);
+    mo_cli_json_num(jg, "micro_f1", mi.at.support ? mi.at.f1 : NAN);
+    mo_cli_json_num(jg, "micro_fpr", mi.fpr);
     if (!o->as_json && mi.at.n_known) {
         char c[6][16];
-        fmt4(c[0], mi.pr_auc);
-        fmt4(c[1], mi.roc_auc);
-        fmt4(c[2], mi.at.support ? mi.at.precision : NAN);
-        fmt4(c[3], mi.at.recall);
-        fmt4(c[4], mi.at.support ? mi.at.f1 : NAN);
-        fmt4(c[5], mi.fpr);
+        mo_cli_fmt4(c[0], mi.pr_auc);
+        mo_cli_fmt4(c[1], mi.roc_auc);
+        mo_cli_fmt4(c[2], mi.at.support ? mi.at.precision : NAN);
+        mo_cli_fmt4(c[3], mi.at.recall);
+        mo_cli_fmt4(c[4], mi.at.support ? mi.at.f1 : NAN);
+        mo_cli_fmt4(c[5], mi.fpr);
         printf("%-12s %7zu %7zu %7s %7s %7s %7s %7s %7s %7s\n", "micro", mi.at.n_known,
                mi.at.support, c[0], c[1], "", c[2], c[3], c[4], c[5]);
     }
@@ -580,8 +543,8 @@ static int report_multiclass(const dataset *d, const options *o, const group_vie
     json_object_set_new(jg, "multiclass", jm);
     if (!o->as_json) {
         char a[16], f[16];
-        fmt4(a, mc.accuracy);
-        fmt4(f, mc.macro_f1);
+        mo_cli_fmt4(a, mc.accuracy);
+        mo_cli_fmt4(f, mc.macro_f1);
         printf("multi-class (%s): %zu items, accuracy %s, macro-F1 %s",
                d->classes_model  ? "the model's classes, weighted argmax"
                : d->classes_auto ? "detected, argmax of the scores"
@@ -599,9 +562,9 @@ static int report_multiclass(const dataset *d, const options *o, const group_vie
             for (size_t j = 0; j < C; j++)
                 printf(" %11zu", cm[c * C + j]);
             char q[3][16];
-            fmt4(q[0], st[c].recall);
-            fmt4(q[1], st[c].precision);
-            fmt4(q[2], st[c].f1);
+            mo_cli_fmt4(q[0], st[c].recall);
+            mo_cli_fmt4(q[1], st[c].precision);
+            mo_cli_fmt4(q[2], st[c].f1);
             printf(" %7s %7s %7s\n", q[0], q[1], q[2]);
         }
     }
@@ -657,20 +620,21 @@ static int report_group(const dataset *d, const options *o, unsigned R, const ch
         json_t *jo = json_object();
         json_object_set_new(jo, "n_known", json_integer((json_int_t)r->n_known));
         json_object_set_new(jo, "support", json_integer((json_int_t)r->support));
-        json_num(jo, "pr_auc", r->ap);
-        json_num(jo, "roc_auc", r->auc);
-        json_num(jo, "threshold", r->at.threshold);
-        json_num(jo, "precision", r->at.precision);
-        json_num(jo, "recall", r->at.recall);
-        json_num(jo, "f1", r->at.f1);
-        json_num(jo, "fpr", r->fpr);
-        json_num(jo, "best_f1", r->best.f1);
-        json_num(jo, "best_f1_threshold", isinf(r->best.threshold) ? NAN : r->best.threshold);
-        json_num(jo, "ece", r->ece);
-        json_num(jo, "recall_at_p90", r->rap[0]);
-        json_num(jo, "recall_at_p90_threshold", r->rap_t[0]);
-        json_num(jo, "recall_at_p95", r->rap[1]);
-        json_num(jo, "recall_at_p95_threshold", r->rap_t[1]);
+        mo_cli_json_num(jo, "pr_auc", r->ap);
+        mo_cli_json_num(jo, "roc_auc", r->auc);
+        mo_cli_json_num(jo, "threshold", r->at.threshold);
+        mo_cli_json_num(jo, "precision", r->at.precision);
+        mo_cli_json_num(jo, "recall", r->at.recall);
+        mo_cli_json_num(jo, "f1", r->at.f1);
+        mo_cli_json_num(jo, "fpr", r->fpr);
+        mo_cli_json_num(jo, "best_f1", r->best.f1);
+        mo_cli_json_num(jo, "best_f1_threshold",
+                        isinf(r->best.threshold) ? NAN : r->best.threshold);
+        mo_cli_json_num(jo, "ece", r->ece);
+        mo_cli_json_num(jo, "recall_at_p90", r->rap[0]);
+        mo_cli_json_num(jo, "recall_at_p90_threshold", r->rap_t[0]);
+        mo_cli_json_num(jo, "recall_at_p95", r->rap[1]);
+        mo_cli_json_num(jo, "recall_at_p95_threshold", r->rap_t[1]);
         json_object_set_new(jo, "tp", json_integer((json_int_t)r->at.tp));
         json_object_set_new(jo, "fp", json_integer((json_int_t)r->at.fp));
         json_object_set_new(jo, "fn", json_integer((json_int_t)r->at.fn));
@@ -678,18 +642,18 @@ static int report_group(const dataset *d, const options *o, unsigned R, const ch
         json_t *jci = json_object();
         for (int q = 0; q < MO_EVAL_N_METRICS; q++)
             json_object_set_new(jci, mo__eval_metric_names[q],
-                                json_ci(ci[k * MO_EVAL_N_METRICS + q]));
+                                mo_cli_json_ci(ci[k * MO_EVAL_N_METRICS + q]));
         json_object_set_new(jo, "ci", jci);
         mo_eval_sweep_point sw[MO_EVAL_SWEEP_N];
         mo__eval_sweep(v.sp[k], v.yp[k], m, sw);
         json_t *jsw = json_array();
         for (int t = 0; t < MO_EVAL_SWEEP_N; t++) {
             json_t *p = json_object();
-            json_num(p, "threshold", sw[t].threshold);
-            json_num(p, "precision", sw[t].precision);
-            json_num(p, "recall", sw[t].recall);
-            json_num(p, "f1", sw[t].f1);
-            json_num(p, "fpr", sw[t].fpr);
+            mo_cli_json_num(p, "threshold", sw[t].threshold);
+            mo_cli_json_num(p, "precision", sw[t].precision);
+            mo_cli_json_num(p, "recall", sw[t].recall);
+            mo_cli_json_num(p, "f1", sw[t].f1);
+            mo_cli_json_num(p, "fpr", sw[t].fpr);
             json_array_append_new(jsw, p);
         }
         json_object_set_new(jo, "sweep", jsw);
@@ -697,17 +661,17 @@ static int report_group(const dataset *d, const options *o, unsigned R, const ch
         if (!o->as_json) {
             /* Undefined metrics (no positives, one class) print as "-". */
             char c[11][16];
-            fmt4(c[0], r->ap);
-            fmt4(c[1], r->auc);
-            fmt4(c[2], r->at.threshold);
-            fmt4(c[3], r->support ? r->at.precision : NAN);
-            fmt4(c[4], r->at.recall);
-            fmt4(c[5], r->support ? r->at.f1 : NAN);
-            fmt4(c[6], r->fpr);
-            fmt4(c[7], r->support ? r->best.f1 : NAN);
-            fmt4(c[8], r->ece);
-            fmt4(c[9], r->rap[0]);
-            fmt4(c[10], r->rap[1]);
+            mo_cli_fmt4(c[0], r->ap);
+            mo_cli_fmt4(c[1], r->auc);
+            mo_cli_fmt4(c[2], r->at.threshold);
+            mo_cli_fmt4(c[3], r->support ? r->at.precision : NAN);
+            mo_cli_fmt4(c[4], r->at.recall);
+            mo_cli_fmt4(c[5], r->support ? r->at.f1 : NAN);
+            mo_cli_fmt4(c[6], r->fpr);
+            mo_cli_fmt4(c[7], r->support ? r->best.f1 : NAN);
+            mo_cli_fmt4(c[8], r->ece);
+            mo_cli_fmt4(c[9], r->rap[0]);
+            mo_cli_fmt4(c[10], r->rap[1]);
             printf("%-12s %7zu %7zu %7s %7s %7s %7s %7s %7s %7s %7s %7s %7s %7s\n", d->labels[k],
                    r->n_known, r->support, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8],
                    c[9], c[10]);
@@ -715,9 +679,9 @@ static int report_group(const dataset *d, const options *o, unsigned R, const ch
     }
     json_object_set_new(jg, "n_items", json_integer((json_int_t)m));
     json_object_set_new(jg, "labels", jl);
-    json_num(jg, "macro_pr_auc", n_ap ? sum_ap / n_ap : NAN);
-    json_num(jg, "macro_roc_auc", n_ap ? sum_auc / n_ap : NAN);
-    json_num(jg, "macro_f1", n_ap ? sum_f1 / n_ap : NAN);
+    mo_cli_json_num(jg, "macro_pr_auc", n_ap ? sum_ap / n_ap : NAN);
+    mo_cli_json_num(jg, "macro_roc_auc", n_ap ? sum_auc / n_ap : NAN);
+    mo_cli_json_num(jg, "macro_f1", n_ap ? sum_f1 / n_ap : NAN);
     json_object_set_new(jgroups, group ? group : "all", jg);
     if (!o->as_json && n_ap)
         printf("%-12s %7s %7s %7.4f %7.4f %7s %7s %7s %7.4f\n", "macro", "", "", sum_ap / n_ap,
@@ -733,7 +697,7 @@ static int report_group(const dataset *d, const options *o, unsigned R, const ch
                     continue;
                 char c[MO_EVAL_N_METRICS][24];
                 for (int q = 0; q < MO_EVAL_N_METRICS; q++)
-                    fmt_ci(c[q], ci[k * MO_EVAL_N_METRICS + q]);
+                    mo_cli_fmt_ci(c[q], ci[k * MO_EVAL_N_METRICS + q]);
                 printf("%-12s %-18s %-18s %-18s %-18s %-18s\n", d->labels[k], c[0], c[1], c[2],
                        c[3], c[4]);
             }
@@ -747,10 +711,10 @@ static int report_group(const dataset *d, const options *o, unsigned R, const ch
                    "F1", "FPR");
             for (int t = 0; t < MO_EVAL_SWEEP_N; t++) {
                 char c[4][16];
-                fmt4(c[0], sw[t].precision);
-                fmt4(c[1], sw[t].recall);
-                fmt4(c[2], sw[t].f1);
-                fmt4(c[3], sw[t].fpr);
+                mo_cli_fmt4(c[0], sw[t].precision);
+                mo_cli_fmt4(c[1], sw[t].recall);
+                mo_cli_fmt4(c[2], sw[t].f1);
+                mo_cli_fmt4(c[3], sw[t].fpr);
                 printf("%-8.2f %7s %7s %7s %7s\n", sw[t].threshold, c[0], c[1], c[2], c[3]);
             }
         }
@@ -797,15 +761,15 @@ static int report_fairness(const dataset *d, const options *o, json_t *root)
                 return -1;
             }
             json_t *jo = json_object(), *jsub = json_object();
-            json_num(jo, "overall_auc", fs.overall_auc);
-            json_num(jo, "fpr", fs.fpr);
-            json_num(jo, "fnr", fs.fnr);
-            json_num(jo, "subgroup_auc_power_mean", fs.subgroup_auc_power_mean);
-            json_num(jo, "bpsn_auc_power_mean", fs.bpsn_auc_power_mean);
-            json_num(jo, "bnsp_auc_power_mean", fs.bnsp_auc_power_mean);
-            json_num(jo, "final_score", fs.final_score);
-            json_num(jo, "max_fpr_gap", fs.max_fpr_gap);
-            json_num(jo, "max_fnr_gap", fs.max_fnr_gap);
+            mo_cli_json_num(jo, "overall_auc", fs.overall_auc);
+            mo_cli_json_num(jo, "fpr", fs.fpr);
+            mo_cli_json_num(jo, "fnr", fs.fnr);
+            mo_cli_json_num(jo, "subgroup_auc_power_mean", fs.subgroup_auc_power_mean);
+            mo_cli_json_num(jo, "bpsn_auc_power_mean", fs.bpsn_auc_power_mean);
+            mo_cli_json_num(jo, "bnsp_auc_power_mean", fs.bnsp_auc_power_mean);
+            mo_cli_json_num(jo, "final_score", fs.final_score);
+            mo_cli_json_num(jo, "max_fpr_gap", fs.max_fpr_gap);
+            mo_cli_json_num(jo, "max_fnr_gap", fs.max_fnr_gap);
             if (!o->as_json) {
                 printf("\n== fairness: %s / %s (threshold %.4f; power mean p = %g)\n", sl->field,
                        d->labels[k], d->threshold[k], MO_EVAL_POWER_P);
@@ -817,23 +781,23 @@ static int report_fairness(const dataset *d, const options *o, json_t *root)
                 json_object_set_new(x, "n_known", json_integer((json_int_t)sg[g].n));
                 json_object_set_new(x, "positives", json_integer((json_int_t)sg[g].pos));
                 json_object_set_new(x, "negatives", json_integer((json_int_t)sg[g].neg));
-                json_num(x, "subgroup_auc", sg[g].subgroup_auc);
-                json_num(x, "bpsn_auc", sg[g].bpsn_auc);
-                json_num(x, "bnsp_auc", sg[g].bnsp_auc);
-                json_num(x, "fpr", sg[g].fpr);
-                json_num(x, "fnr", sg[g].fnr);
-                json_num(x, "fpr_gap", sg[g].fpr_gap);
-                json_num(x, "fnr_gap", sg[g].fnr_gap);
+                mo_cli_json_num(x, "subgroup_auc", sg[g].subgroup_auc);
+                mo_cli_json_num(x, "bpsn_auc", sg[g].bpsn_auc);
+                mo_cli_json_num(x, "bnsp_auc", sg[g].bnsp_auc);
+                mo_cli_json_num(x, "fpr", sg[g].fpr);
+                mo_cli_json_num(x, "fnr", sg[g].fnr);
+                mo_cli_json_num(x, "fpr_gap", sg[g].fpr_gap);
+                mo_cli_json_num(x, "fnr_gap", sg[g].fnr_gap);
                 json_object_set_new(jsub, sl->values[g], x);
                 if (!o->as_json) {
                     char c[7][16];
-                    fmt4(c[0], sg[g].subgroup_auc);
-                    fmt4(c[1], sg[g].bpsn_auc);
-                    fmt4(c[2], sg[g].bnsp_auc);
-                    fmt4(c[3], sg[g].fpr);
-                    fmt4(c[4], sg[g].fpr_gap);
-                    fmt4(c[5], sg[g].fnr);
-                    fmt4(c[6], sg[g].fnr_gap);
+                    mo_cli_fmt4(c[0], sg[g].subgroup_auc);
+                    mo_cli_fmt4(c[1], sg[g].bpsn_auc);
+                    mo_cli_fmt4(c[2], sg[g].bnsp_auc);
+                    mo_cli_fmt4(c[3], sg[g].fpr);
+                    mo_cli_fmt4(c[4], sg[g].fpr_gap);
+                    mo_cli_fmt4(c[5], sg[g].fnr);
+                    mo_cli_fmt4(c[6], sg[g].fnr_gap);
                     printf("%-16.16s %7zu %6zu %6zu %8s %8s %8s %7s %8s %7s %8s\n", sl->values[g],
                            sg[g].n, sg[g].pos, sg[g].neg, c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
                 }
@@ -842,15 +806,15 @@ static int report_fairness(const dataset *d, const options *o, json_t *root)
             json_object_set_new(jls, d->labels[k], jo);
             if (!o->as_json) {
                 char c[6][16];
-                fmt4(c[0], fs.overall_auc);
-                fmt4(c[1], fs.subgroup_auc_power_mean);
-                fmt4(c[2], fs.bpsn_auc_power_mean);
-                fmt4(c[3], fs.bnsp_auc_power_mean);
-                fmt4(c[4], fs.fpr);
-                fmt4(c[5], fs.fnr);
+                mo_cli_fmt4(c[0], fs.overall_auc);
+                mo_cli_fmt4(c[1], fs.subgroup_auc_power_mean);
+                mo_cli_fmt4(c[2], fs.bpsn_auc_power_mean);
+                mo_cli_fmt4(c[3], fs.bnsp_auc_power_mean);
+                mo_cli_fmt4(c[4], fs.fpr);
+                mo_cli_fmt4(c[5], fs.fnr);
                 printf("%-16s %7s %6s %6s %8s %8s %8s %7s %8s %7s\n", "power mean / all", "", "",
                        "", c[1], c[2], c[3], c[4], "", c[5]);
-                fmt4(c[1], fs.final_score);
+                mo_cli_fmt4(c[1], fs.final_score);
                 printf("overall AUC %s, final bias score %s (0.25 overall + 0.25 each power "
                        "mean)\n",
                        c[0], c[1]);
@@ -860,177 +824,6 @@ static int report_fairness(const dataset *d, const options *o, json_t *root)
         free(sg);
     }
     return 0;
-}
-
-static json_t *load_json_file(const char *path)
-{
-    json_error_t e;
-    json_t *j = json_load_file(path, 0, &e);
-    if (!j)
-        fprintf(stderr, "moderato eval: %s:%d:%d: %s\n", path, e.line, e.column, e.text);
-    else if (!json_is_object(j)) {
-        fprintf(stderr, "moderato eval: %s: not a JSON object\n", path);
-        json_decref(j);
-        j = NULL;
-    }
-    return j;
-}
-
-/* Gates `current` against --baseline under --gate; prints the table (to
- * stdout, or stderr with --json) and returns the exit status. */
-static int run_gates(const options *o, json_t *current)
-{
-    json_t *base = load_json_file(o->baseline), *gates = load_json_file(o->gate);
-    int status = MO_EXIT_FAILURE;
-    mo_eval_gate_row *rows = NULL;
-    size_t n = 0, nf = 0;
-    mo_diag diag;
-    if (!base || !gates)
-        goto out;
-    int rc = mo__eval_gate_check(gates, base, current, &rows, &n, &nf, &diag);
-    if (rc != MO_OK) {
-        fprintf(stderr, "moderato eval: %s: %s\n", o->gate,
-                rc == MO_ENOMEM ? "out of memory" : diag.msg);
-        goto out;
-    }
-    FILE *f = o->as_json ? stderr : stdout;
-    if (!n) {
-        fprintf(stderr, "moderato eval: %s: no gated value found in %s\n", o->gate, o->baseline);
-        goto out;
-    }
-    if (nf) {
-        fprintf(f, "\nGATES FAILED: %zu of %zu gated values regressed (baseline %s)\n", nf, n,
-                o->baseline);
-        fprintf(f, "%-32s %-8s %-22s %9s %9s %9s %9s\n", "metric", "group", "label", "baseline",
-                "now", "change", "tolerance");
-        for (size_t i = 0; i < n; i++) {
-            if (!rows[i].failed)
-                continue;
-            char c[3][16];
-            fmt4(c[0], rows[i].baseline);
-            fmt4(c[1], rows[i].now);
-            fmt4(c[2], rows[i].change);
-            fprintf(f, "%-32s %-8s %-22s %9s %9s %9s %9.4f\n", rows[i].metric, rows[i].group,
-                    rows[i].label, c[0], c[1], c[2], rows[i].tolerance);
-        }
-        fprintf(f, "(change = baseline - now for max_drop gates, now - baseline for "
-                   "max_increase gates)\n");
-        status = MO_EXIT_GATE;
-    } else {
-        fprintf(f, "\nall gates passed (%zu gated values checked against %s)\n", n, o->baseline);
-        status = MO_EXIT_OK;
-    }
-out:
-    mo__free(rows);
-    json_decref(base);
-    json_decref(gates);
-    return status;
-}
-
-/* --compare A.json B.json: side by side per group and label; a paired
- * bootstrap from the runs' replicates when they can be paired. */
-static int compare_json(const options *o)
-{
-    static const char *const metrics[] = {"pr_auc",       "roc_auc", "precision", "recall",
-                                          "f1",           "fpr",     "ece",       "recall_at_p90",
-                                          "recall_at_p95"};
-    json_t *a = load_json_file(o->cmp[0]), *b = load_json_file(o->cmp[1]);
-    if (!a || !b) {
-        json_decref(a);
-        json_decref(b);
-        return MO_EXIT_FAILURE;
-    }
-    json_t *out = json_object();
-    json_object_set_new(out, "schema", json_string("moderato.eval-compare/1"));
-    json_object_set_new(out, "a", json_string(o->cmp[0]));
-    json_object_set_new(out, "b", json_string(o->cmp[1]));
-    char why[200];
-    int paired = mo__eval_pairable(a, b, why, sizeof why);
-    json_object_set_new(out, "paired", json_boolean(paired));
-    json_object_set_new(out, "paired_reason", json_string(why));
-    if (paired)
-        json_object_set_new(out, "bootstrap", json_deep_copy(json_object_get(a, "bootstrap")));
-    json_t *jgroups = json_object();
-    json_object_set_new(out, "groups", jgroups);
-    if (!o->as_json) {
-        printf("A = %s\nB = %s\n", o->cmp[0], o->cmp[1]);
-        if (paired)
-            printf("paired bootstrap over the runs' replicates (%s); * = the 95%% interval of "
-                   "B-A excludes 0\n",
-                   why);
-        else
-            printf("not paired: %s;\nno significance: rerun both with the same --data, --seed "
-                   "and --bootstrap, or use --compare-predictions\n",
-                   why);
-    }
-    const char *gname, *label;
-    json_t *ga, *la;
-    json_object_foreach(json_object_get(a, "groups"), gname, ga)
-    {
-        json_t *gb = json_object_get(json_object_get(b, "groups"), gname);
-        if (!gb)
-            continue;
-        json_t *jg = json_object();
-        json_object_set_new(jgroups, gname, jg);
-        if (!o->as_json)
-            printf("\n== %s\n%-12s %-13s %9s %9s %9s  %s\n", gname, "label", "metric", "A", "B",
-                   "B-A", paired ? "95% CI of B-A" : "");
-        json_object_foreach(json_object_get(ga, "labels"), label, la)
-        {
-            json_t *lb = json_object_get(json_object_get(gb, "labels"), label);
-            if (!lb)
-                continue;
-            json_t *jl = json_object();
-            json_object_set_new(jg, label, jl);
-            for (size_t q = 0; q < sizeof metrics / sizeof *metrics; q++) {
-                json_t *va = json_object_get(la, metrics[q]), *vb = json_object_get(lb, metrics[q]);
-                double x = json_is_number(va) ? json_number_value(va) : NAN;
-                double y = json_is_number(vb) ? json_number_value(vb) : NAN;
-                json_t *row = json_object();
-                json_num(row, "a", x);
-                json_num(row, "b", y);
-                json_num(row, "diff", y - x);
-                mo_eval_ci ci = {NAN, NAN};
-                int rc = paired ? mo__eval_replicate_diff(a, b, gname, label, metrics[q], &ci)
-                                : MO_ENOTFOUND;
-                if (rc == MO_ENOMEM || rc == MO_EPARSE) {
-                    fprintf(stderr, "moderato eval: --compare %s/%s/%s: %s\n", gname, label,
-                            metrics[q], rc == MO_ENOMEM ? "out of memory" : "malformed replicates");
-                    json_decref(row);
-                    json_decref(out);
-                    json_decref(a);
-                    json_decref(b);
-                    return MO_EXIT_FAILURE;
-                }
-                int sig = !isnan(ci.lo) && (ci.lo > 0 || ci.hi < 0);
-                json_object_set_new(row, "ci", json_ci(ci));
-                json_object_set_new(row, "significant",
-                                    rc == MO_OK && !isnan(ci.lo) ? json_boolean(sig) : json_null());
-                json_object_set_new(jl, metrics[q], row);
-                if (!o->as_json) {
-                    char c[3][16], cs[24] = "";
-                    fmt4(c[0], x);
-                    fmt4(c[1], y);
-                    if (isnan(y - x))
-                        snprintf(c[2], sizeof c[2], "-");
-                    else
-                        snprintf(c[2], sizeof c[2], "%+.4f", y - x);
-                    if (rc == MO_OK)
-                        fmt_ci(cs, ci);
-                    printf("%-12s %-13s %9s %9s %9s  %-20s %s\n", label, metrics[q], c[0], c[1],
-                           c[2], cs, sig ? "*" : "");
-                }
-            }
-        }
-    }
-    if (o->as_json) {
-        json_dumpf(out, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-        putchar('\n');
-    }
-    json_decref(out);
-    json_decref(a);
-    json_decref(b);
-    return MO_EXIT_OK;
 }
 
 /* --compare-predictions: paired bootstrap of two systems on the same items. */
@@ -1076,21 +869,21 @@ static int compare_predictions(const dataset *d, const options *o, unsigned R)
             mo_eval_ci c = cd[k * MO_EVAL_N_METRICS + (size_t)q];
             int sig = !isnan(c.lo) && (c.lo > 0 || c.hi < 0);
             json_t *row = json_object();
-            json_num(row, "a", x);
-            json_num(row, "b", y);
-            json_num(row, "diff", y - x);
-            json_object_set_new(row, "ci", json_ci(c));
+            mo_cli_json_num(row, "a", x);
+            mo_cli_json_num(row, "b", y);
+            mo_cli_json_num(row, "diff", y - x);
+            json_object_set_new(row, "ci", mo_cli_json_ci(c));
             json_object_set_new(row, "significant", json_boolean(sig));
             json_object_set_new(jo, mo__eval_metric_names[q], row);
             if (!o->as_json) {
                 char s[3][16], cs[24];
-                fmt4(s[0], x);
-                fmt4(s[1], y);
+                mo_cli_fmt4(s[0], x);
+                mo_cli_fmt4(s[1], y);
                 if (isnan(y - x))
                     snprintf(s[2], sizeof s[2], "-");
                 else
                     snprintf(s[2], sizeof s[2], "%+.4f", y - x);
-                fmt_ci(cs, c);
+                mo_cli_fmt_ci(cs, c);
                 printf("%-12s %-10s %9s %9s %9s  %-20s %s\n", d->labels[k],
                        mo__eval_metric_names[q], s[0], s[1], s[2], cs, sig ? "*" : "");
             }
@@ -1333,7 +1126,7 @@ int mo_cmd_eval(int argc, char **argv)
     if (pa)
         return pa > 0 ? MO_EXIT_OK : MO_EXIT_USAGE;
     if (opt.cmp[0])
-        return compare_json(&opt);
+        return mo_cli_eval_compare(opt.cmp[0], opt.cmp[1], opt.as_json);
     if (!opt.data)
         return mo_cli_eval_extra_main(&opt.x, opt.model, opt.html, opt.as_json);
     const char *data = opt.data, *model_path = opt.model, *by = opt.by;
@@ -1606,7 +1399,7 @@ int mo_cmd_eval(int argc, char **argv)
         goto out;
     status = MO_EXIT_OK;
     if (opt.gate)
-        status = run_gates(&opt, root);
+        status = mo_cli_eval_gates(opt.baseline, opt.gate, opt.as_json, root);
     if (as_json) {
         json_dumpf(root, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
         putchar('\n');

@@ -88,4 +88,31 @@ int mo_cli_eval_extra_run(const mo_cli_eval_extra *x, mo_cli_scorer *sc, const c
 int mo_cli_eval_extra_main(const mo_cli_eval_extra *x, const char *model_path, const char *html,
                            int as_json);
 
+/* ==== Gates and --compare of earlier --json runs (eval_compare.c) ==== */
+
+/* Eval's number formatting: out gets "%.4f" or "-" for NAN (16 bytes of
+ * room); an interval "[lo, hi]" or "-" (24 bytes); r4 rounds to 4 decimals;
+ * json_num sets o[k] to the rounded value, or null when not finite; json_ci
+ * is [lo, hi] rounded, or null (new reference). */
+void mo_cli_fmt4(char *out, double x);
+void mo_cli_fmt_ci(char *out, mo_eval_ci c);
+double mo_cli_r4(double v);
+void mo_cli_json_num(json_t *o, const char *k, double v);
+json_t *mo_cli_json_ci(mo_eval_ci c);
+
+/* Exit status of a failed gate (docs/CLI.md). */
+#define MO_EXIT_GATE 4
+
+/* Gates `current` (a moderato.eval/1 document) against the run at
+ * baseline_path under the gates at gate_path; prints the table (stdout, or
+ * stderr when as_json) and returns MO_EXIT_OK, MO_EXIT_GATE or
+ * MO_EXIT_FAILURE (unreadable files, bad gates). */
+int mo_cli_eval_gates(const char *baseline_path, const char *gate_path, int as_json,
+                      json_t *current);
+
+/* --compare A.json B.json: side by side per group and label, with a paired
+ * bootstrap from the runs' replicates when they can be paired; a table or
+ * (as_json) moderato.eval-compare/1 on stdout. Returns an exit status. */
+int mo_cli_eval_compare(const char *path_a, const char *path_b, int as_json);
+
 #endif /* MO_CLI_SCORER_H */
