@@ -879,10 +879,7 @@ static int compare_predictions(const dataset *d, const options *o, unsigned R)
                 char s[3][16], cs[24];
                 mo_cli_fmt4(s[0], x);
                 mo_cli_fmt4(s[1], y);
-                if (isnan(y - x))
-                    snprintf(s[2], sizeof s[2], "-");
-                else
-                    snprintf(s[2], sizeof s[2], "%+.4f", y - x);
+                mo_cli_fmt_diff(s[2], y - x);
                 mo_cli_fmt_ci(cs, c);
                 printf("%-12s %-10s %9s %9s %9s  %-20s %s\n", d->labels[k],
                        mo__eval_metric_names[q], s[0], s[1], s[2], cs, sig ? "*" : "");

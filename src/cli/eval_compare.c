@@ -35,6 +35,14 @@ void mo_cli_fmt_ci(char *out, mo_eval_ci c)
         snprintf(out, 24, "[%.4f, %.4f]", c.lo, c.hi);
 }
 
+void mo_cli_fmt_diff(char *out, double d)
+{
+    if (isnan(d))
+        snprintf(out, 16, "-");
+    else
+        snprintf(out, 16, "%+.4f", d);
+}
+
 double mo_cli_r4(double v)
 {
     return round(v * 1e4) / 1e4;
@@ -53,7 +61,6 @@ json_t *mo_cli_json_ci(mo_eval_ci c)
         return json_null();
     return json_pack("[ff]", mo_cli_r4(c.lo), mo_cli_r4(c.hi));
 }
-
 
 /* ==== Gates and --compare ==== */
 
@@ -89,7 +96,8 @@ int mo_cli_eval_gates(const char *baseline_path, const char *gate_path, int as_j
     }
     FILE *f = as_json ? stderr : stdout;
     if (!n) {
-        fprintf(stderr, "moderato eval: %s: no gated value found in %s\n", gate_path, baseline_path);
+        fprintf(stderr, "moderato eval: %s: no gated value found in %s\n", gate_path,
+                baseline_path);
         goto out;
     }
     if (nf) {
@@ -203,10 +211,7 @@ int mo_cli_eval_compare(const char *path_a, const char *path_b, int as_json)
                     char c[3][16], cs[24] = "";
                     mo_cli_fmt4(c[0], x);
                     mo_cli_fmt4(c[1], y);
-                    if (isnan(y - x))
-                        snprintf(c[2], sizeof c[2], "-");
-                    else
-                        snprintf(c[2], sizeof c[2], "%+.4f", y - x);
+                    mo_cli_fmt_diff(c[2], y - x);
                     if (rc == MO_OK)
                         mo_cli_fmt_ci(cs, ci);
                     printf("%-12s %-13s %9s %9s %9s  %-20s %s\n", label, metrics[q], c[0], c[1],
@@ -224,4 +229,3 @@ int mo_cli_eval_compare(const char *path_a, const char *path_b, int as_json)
     json_decref(b);
     return MO_EXIT_OK;
 }
-

@@ -96,6 +96,7 @@ int mo_cli_eval_extra_main(const mo_cli_eval_extra *x, const char *model_path, c
  * is [lo, hi] rounded, or null (new reference). */
 void mo_cli_fmt4(char *out, double x);
 void mo_cli_fmt_ci(char *out, mo_eval_ci c);
+void mo_cli_fmt_diff(char *out, double d); /* "%+.4f" or "-" (16 bytes) */
 double mo_cli_r4(double v);
 void mo_cli_json_num(json_t *o, const char *k, double v);
 json_t *mo_cli_json_ci(mo_eval_ci c);
