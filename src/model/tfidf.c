@@ -90,6 +90,9 @@ static size_t add_block(mo__tfidf *t, const uint8_t *idf, const uint32_t *ids, s
     /* Count: vals hold tf while counting. */
     for (size_t i = 0; i < n; i++) {
         uint32_t id = ids[i];
+        /* idf bytes are scattered over the table: fetch ahead to overlap misses. */
+        if (i + MO__PREFETCH < n)
+            __builtin_prefetch(idf + ids[i + MO__PREFETCH]);
         if (!idf[id])
             continue;
         size_t h = (size_t)((id * 0x9E3779B1u) >> 7) & mask;
