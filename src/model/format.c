@@ -377,6 +377,51 @@ int mo_model_load_buffer(const void *buf, size_t len, mo_model **out, mo_diag *d
     return load_common(buf, len, "<buffer>", out, diag);
 }
 
+/* Builds m->packed (see struct mo_model) when the model qualifies. The rows
+ * are read at random, one per feature, so the table goes into anonymous
+ * memory aligned to 2 MiB and advised for transparent huge pages (fewer TLB
+ * misses than the file mapping's 4 KiB pages); the file pages of the copied
+ * tensors are then released. Optional: if anything fails, inference keeps
+ * reading the tensors in place, with the same results. */
+static void pack_rows(mo_model *m)
+{
+    const mo__weights *w = &m->w;
+    size_t L = w->n_labels;
+    if (!w->w_i8 || !w->idf || L > MO__PACKED_LABELS)
+        return;
+    const size_t huge = (size_t)2 << 20;
+    size_t bytes = (size_t)w->n_buckets * MO__PACKED_ROW, len = bytes + huge;
+    void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (map == MAP_FAILED)
+        return;
+    uint8_t *rows = (uint8_t *)(((uintptr_t)map + huge - 1) & ~(uintptr_t)(huge - 1));
+#ifdef MADV_HUGEPAGE
+    madvise(rows, bytes, MADV_HUGEPAGE);
+#endif
+    const uint8_t *src = (const uint8_t *)w->w_i8;
+    for (size_t b = 0; b < w->n_buckets; b++) {
+        uint8_t *row = rows + b * MO__PACKED_ROW;
+        memcpy(row, src + b * L, L);
+        memset(row + L, 0, MO__PACKED_ROW - L);
+        row[MO__PACKED_IDF] = w->idf[b];
+    }
+    m->packed = rows;
+    m->packed_map = map;
+    m->packed_map_len = len;
+    if (m->is_mapped) {
+        /* Only the whole pages inside each copied tensor. */
+        const uint8_t *parts[2] = {src, w->idf};
+        size_t sizes[2] = {(size_t)w->n_buckets * L, w->n_buckets};
+        uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+        for (int i = 0; i < 2; i++) {
+            uintptr_t a = ((uintptr_t)parts[i] + pg - 1) & ~(pg - 1);
+            uintptr_t e = ((uintptr_t)parts[i] + sizes[i]) & ~(pg - 1);
+            if (e > a)
+                madvise((void *)a, e - a, MADV_DONTNEED);
+        }
+    }
+}
+
 int mo_model_load(const char *path, mo_model **out, mo_diag *diag)
 {
     if (!out || !path)
@@ -413,6 +458,7 @@ int mo_model_load(const char *path, mo_model **out, mo_diag *diag)
         return rc;
     }
     (*out)->is_mapped = 1;
+    pack_rows(*out);
     return MO_OK;
 }
 
@@ -430,6 +476,8 @@ void mo_model_free(mo_model *m)
     mo__free(m->meta_json);
     if (m->is_mapped)
         munmap((void *)m->base, m->size);
+    if (m->packed_map)
+        munmap(m->packed_map, m->packed_map_len);
     mo__free(m);
 }
 

@@ -71,6 +71,24 @@ void mo_model_scratch_free(mo_model_scratch *s)
     mo__free(s);
 }
 
+/* mo__weights_logits_values over the packed rows: the same operations in
+ * the same order per label, on all 8 bytes of a row at once (the lanes past
+ * n_labels are computed and dropped), so the scores are bit-identical. The
+ * rows were prefetched while counting (tfidf.c). */
+static void packed_logits(const mo_model *model, const uint32_t *ids, const float *vals, size_t n,
+                          float *out)
+{
+    float acc[MO__PACKED_ROW] = {0};
+    for (size_t i = 0; i < n; i++) {
+        const int8_t *row = (const int8_t *)(model->packed + (size_t)ids[i] * MO__PACKED_ROW);
+        float v = vals[i];
+        for (size_t l = 0; l < MO__PACKED_ROW; l++)
+            acc[l] += v * (float)row[l];
+    }
+    for (size_t l = 0; l < model->n_labels; l++)
+        out[l] = model->w.bias[l] + acc[l] * model->w.scale[l];
+}
+
 int mo_model_predict(const mo_model *model, mo_model_scratch *s, const char *text, size_t len,
                      float *scores, const mo_norm_view **view_out)
 {
@@ -85,7 +103,14 @@ int mo_model_predict(const mo_model *model, mo_model_scratch *s, const char *tex
     int rc = mo__feat_extract(s->feat, text ? text : "", len, &ids, &n_ids, view_out);
     if (rc != MO_OK)
         return rc;
-    if (model->w.idf) {
+    if (model->packed) {
+        size_t n_vals;
+        rc = mo__tfidf_values_strided(&s->tfidf, model->packed + MO__PACKED_IDF, MO__PACKED_ROW,
+                                      ids, n_ids, mo__feat_n_word(s->feat), &n_vals);
+        if (rc != MO_OK)
+            return rc;
+        packed_logits(model, s->tfidf.ids, s->tfidf.vals, n_vals, s->raw);
+    } else if (model->w.idf) {
         size_t n_vals;
         rc = mo__tfidf_values(&s->tfidf, model->w.idf, ids, n_ids, mo__feat_n_word(s->feat),
                               &n_vals);
