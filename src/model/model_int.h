@@ -196,7 +196,7 @@ struct mo_model {
      * lookups share one cache line. NULL when not built (then inference
      * reads the tensors in place). Owned: an anonymous mapping. */
     const uint8_t *packed;
-    void *packed_map;     /* the mapping behind packed */
+    void *packed_map;      /* the mapping behind packed */
     size_t packed_map_len; /* its length */
 };
 
