@@ -9,6 +9,7 @@
  */
 #include "engine/engine.h"
 #include "detect/detect.h"
+#include "engine/engine_int.h"
 #include "text/text.h"
 
 #include <dirent.h>
@@ -82,6 +83,7 @@ struct mo_scratch {
     double *signals;        /* (n_signals) */
     mo_field_value *values; /* (n_fields) */
     mo_buf text;            /* joined transcript text */
+    mo_buf dec;             /* the fast item reader's decoded strings */
     mo_buf out;             /* the decision JSON */
 };
 
@@ -548,6 +550,7 @@ void mo_scratch_free(mo_scratch *s)
     mo__free(s->signals);
     mo__free(s->values);
     mo__buf_free(&s->text);
+    mo__buf_free(&s->dec);
     mo__buf_free(&s->out);
     mo__free(s);
 }
@@ -595,40 +598,103 @@ static int put_hex64(mo_buf *o, uint64_t h)
     return mo__buf_append(o, tmp, sizeof tmp);
 }
 
-static void set_str(mo_field_value *v, json_t *j)
+static void set_str(mo_field_value *v, const char *str, size_t len)
 {
-    if (json_is_string(j)) {
-        v->str = json_string_value(j);
-        v->str_len = json_string_length(j);
-        v->present = 1;
-    }
-}
-
-static void set_num(mo_field_value *v, json_t *j)
-{
-    if (json_is_number(j)) {
-        v->num = json_number_value(j);
+    if (str) {
+        v->str = str;
+        v->str_len = len;
         v->present = 1;
     }
 }
 
 /* A person is a minor when "is_minor" is true, or "age" is under 18, or
  * "account_type" is "minor"; unknown when none of them is given. */
-static void set_minor(mo_field_value *v, json_t *person)
+static void set_minor(mo_field_value *v, const mo__item_person *p)
 {
-    json_t *m = json_object_get(person, "is_minor");
-    json_t *age = json_object_get(person, "age");
-    json_t *type = json_object_get(person, "account_type");
-    if (json_is_boolean(m)) {
-        v->num = json_is_true(m);
+    if (p->is_minor >= 0) {
+        v->num = p->is_minor;
         v->present = 1;
-    } else if (json_is_number(age)) {
-        v->num = json_number_value(age) < 18;
+    } else if (p->has_age) {
+        v->num = p->age < 18;
         v->present = 1;
-    } else if (json_is_string(type)) {
-        v->num = !strcmp(json_string_value(type), "minor");
+    } else if (p->account_type) {
+        v->num = p->account_type_len == 5 && !memcmp(p->account_type, "minor", 5);
         v->present = 1;
     }
+}
+
+static void person_from_json(mo__item_person *p, json_t *o)
+{
+    json_t *m = json_object_get(o, "is_minor");
+    json_t *age = json_object_get(o, "age");
+    json_t *type = json_object_get(o, "account_type");
+    p->is_minor = json_is_boolean(m) ? json_is_true(m) : -1;
+    p->has_age = json_is_number(age);
+    p->age = p->has_age ? json_number_value(age) : 0;
+    p->account_type = json_is_string(type) ? json_string_value(type) : NULL;
+    p->account_type_len = p->account_type ? json_string_length(type) : 0;
+}
+
+/* The general item reader (jansson), for whatever mo__item_read_fast leaves:
+ * every error message comes from here. Fills *it with pointers into *root,
+ * which the caller decrefs (also on failure), and into s->text. */
+static int item_read_json(mo_scratch *s, const char *item_json, size_t item_len, json_t **root,
+                          mo__item *it, mo_diag *diag)
+{
+    static const char *const ctx_names[MO__ITEM_N] = {"type", "surface", "region", "lang"};
+    memset(it, 0, sizeof *it);
+    json_error_t jerr;
+    json_t *item = *root = json_loadb(item_json, item_len, 0, &jerr);
+    if (!item)
+        return mo__diag_set(diag, MO_EPARSE, NULL, 0, NULL, "malformed JSON at column %d: %s",
+                            jerr.column, jerr.text);
+    if (!json_is_object(item))
+        return mo__diag_set(diag, MO_EPARSE, NULL, 0, NULL, "item is not a JSON object");
+    json_t *id = json_object_get(item, "id");
+    if (!json_is_string(id) && !json_is_integer(id))
+        return mo__diag_set(diag, MO_EPARSE, NULL, 0, "id", "%s",
+                            id ? "must be a string or an integer" : "missing");
+    it->id_str = json_is_string(id) ? json_string_value(id) : NULL;
+    it->id_len = it->id_str ? json_string_length(id) : 0;
+    it->id_int = it->id_str ? 0 : (long long)json_integer_value(id);
+    /* The text: "text", or the transcript segments joined by newlines. */
+    json_t *jt = json_object_get(item, "text");
+    json_t *tr = json_object_get(item, "transcript");
+    if (json_is_string(jt)) {
+        it->text = json_string_value(jt);
+        it->text_len = json_string_length(jt);
+    } else if (jt) {
+        return mo__diag_set(diag, MO_EPARSE, NULL, 0, "text", "not a string");
+    } else if (json_is_array(tr)) {
+        s->text.len = 0;
+        size_t i;
+        json_t *seg;
+        json_array_foreach(tr, i, seg)
+        {
+            json_t *st = json_object_get(seg, "text");
+            if (!json_is_string(st))
+                return mo__diag_set(diag, MO_EPARSE, NULL, 0, "transcript",
+                                    "segment %zu has no string \"text\"", i);
+            if ((i && mo__buf_append(&s->text, "\n", 1)) ||
+                mo__buf_append(&s->text, json_string_value(st), json_string_length(st)))
+                return MO_ENOMEM;
+        }
+        it->text = s->text.ptr ? s->text.ptr : "";
+        it->text_len = s->text.len;
+    } else {
+        return mo__diag_set(diag, MO_EPARSE, NULL, 0, "text",
+                            "missing (an item needs \"text\" or \"transcript\")");
+    }
+    for (int c = 0; c < MO__ITEM_N; c++) {
+        json_t *v = json_object_get(item, ctx_names[c]);
+        if (json_is_string(v)) {
+            it->ctx[c] = json_string_value(v);
+            it->ctx_len[c] = json_string_length(v);
+        }
+    }
+    person_from_json(&it->author, json_object_get(item, "author"));
+    person_from_json(&it->recipient, json_object_get(item, "recipient"));
+    return MO_OK;
 }
 
 int mo_moderate(const mo_engine *e, mo_scratch *s, const char *item_json, size_t item_len,
@@ -643,60 +709,18 @@ int mo_moderate(const mo_engine *e, mo_scratch *s, const char *item_json, size_t
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = MO_OK;
-    json_error_t jerr;
-    json_t *item = json_loadb(item_json, item_len, 0, &jerr);
-    if (!item)
-        return mo__diag_set(diag, MO_EPARSE, NULL, 0, NULL, "malformed JSON at column %d: %s",
-                            jerr.column, jerr.text);
-    if (!json_is_object(item)) {
-        rc = mo__diag_set(diag, MO_EPARSE, NULL, 0, NULL, "item is not a JSON object");
-        goto out;
+    json_t *item = NULL; /* the general path's tree, when used */
+    mo__item it;
+    /* The fast reader decodes escaped strings into s->dec (never longer
+     * than the item); anything it does not take goes to jansson. */
+    s->dec.len = 0;
+    if (mo__buf_reserve(&s->dec, item_len) != MO_OK ||
+        !mo__item_read_fast(item_json, item_len, s->dec.ptr, &it)) {
+        if ((rc = item_read_json(s, item_json, item_len, &item, &it, diag)) != MO_OK)
+            goto out;
     }
-    json_t *id = json_object_get(item, "id");
-    if (!json_is_string(id) && !json_is_integer(id)) {
-        rc = mo__diag_set(diag, MO_EPARSE, NULL, 0, "id", "%s",
-                          id ? "must be a string or an integer" : "missing");
-        goto out;
-    }
-    const char *id_str = json_is_string(id) ? json_string_value(id) : NULL;
-    size_t id_len = id_str ? json_string_length(id) : 0;
-    long long id_int = id_str ? 0 : (long long)json_integer_value(id);
-    /* The text: "text", or the transcript segments joined by newlines. */
-    const char *text;
-    size_t len;
-    json_t *jt = json_object_get(item, "text");
-    json_t *tr = json_object_get(item, "transcript");
-    if (json_is_string(jt)) {
-        text = json_string_value(jt);
-        len = json_string_length(jt);
-    } else if (jt) {
-        rc = mo__diag_set(diag, MO_EPARSE, NULL, 0, "text", "not a string");
-        goto out;
-    } else if (json_is_array(tr)) {
-        s->text.len = 0;
-        size_t i;
-        json_t *seg;
-        json_array_foreach(tr, i, seg)
-        {
-            json_t *st = json_object_get(seg, "text");
-            if (!json_is_string(st)) {
-                rc = mo__diag_set(diag, MO_EPARSE, NULL, 0, "transcript",
-                                  "segment %zu has no string \"text\"", i);
-                goto out;
-            }
-            if ((i && mo__buf_append(&s->text, "\n", 1)) ||
-                mo__buf_append(&s->text, json_string_value(st), json_string_length(st))) {
-                rc = MO_ENOMEM;
-                goto out;
-            }
-        }
-        text = s->text.ptr ? s->text.ptr : "";
-        len = s->text.len;
-    } else {
-        rc = mo__diag_set(diag, MO_EPARSE, NULL, 0, "text",
-                          "missing (an item needs \"text\" or \"transcript\")");
-        goto out;
-    }
+    const char *text = it.text;
+    size_t len = it.text_len;
     if (len > e->max_text_bytes) {
         rc = mo__diag_set(diag, MO_ELIMIT, NULL, 0, "text",
                           "text is %zu bytes, over the configured limit of %zu", len,
@@ -714,8 +738,6 @@ int mo_moderate(const mo_engine *e, mo_scratch *s, const char *item_json, size_t
         goto out;
 
     /* Field values for the policy. */
-    json_t *author = json_object_get(item, "author");
-    json_t *recipient = json_object_get(item, "recipient");
     for (size_t f = 0; f < e->n_fields; f++) {
         mo_field_value *v = &s->values[f];
         memset(v, 0, sizeof *v);
@@ -729,28 +751,31 @@ int mo_moderate(const mo_engine *e, mo_scratch *s, const char *item_json, size_t
             v->present = 1;
             break;
         case SRC_ITEM_TYPE:
-            set_str(v, json_object_get(item, "type"));
+            set_str(v, it.ctx[MO__ITEM_TYPE], it.ctx_len[MO__ITEM_TYPE]);
             break;
         case SRC_ITEM_SURFACE:
-            set_str(v, json_object_get(item, "surface"));
+            set_str(v, it.ctx[MO__ITEM_SURFACE], it.ctx_len[MO__ITEM_SURFACE]);
             break;
         case SRC_ITEM_REGION:
-            set_str(v, json_object_get(item, "region"));
+            set_str(v, it.ctx[MO__ITEM_REGION], it.ctx_len[MO__ITEM_REGION]);
             break;
         case SRC_ITEM_LANG:
-            set_str(v, json_object_get(item, "lang"));
+            set_str(v, it.ctx[MO__ITEM_LANG], it.ctx_len[MO__ITEM_LANG]);
             break;
         case SRC_TO_MINOR:
-            set_minor(v, recipient);
+            set_minor(v, &it.recipient);
             break;
         case SRC_AUTHOR_ACCOUNT:
-            set_str(v, json_object_get(author, "account_type"));
+            set_str(v, it.author.account_type, it.author.account_type_len);
             break;
         case SRC_AUTHOR_AGE:
-            set_num(v, json_object_get(author, "age"));
+            if (it.author.has_age) {
+                v->num = it.author.age;
+                v->present = 1;
+            }
             break;
         case SRC_AUTHOR_MINOR:
-            set_minor(v, author);
+            set_minor(v, &it.author);
             break;
         }
     }
@@ -765,10 +790,10 @@ int mo_moderate(const mo_engine *e, mo_scratch *s, const char *item_json, size_t
     o->len = 0;
     int w = 0; /* OR of the write results; any failure is MO_ENOMEM */
     w |= put_lit(o, "{\"id\":");
-    if (id_str)
-        w |= mo__buf_json_string(o, id_str, id_len);
+    if (it.id_str)
+        w |= mo__buf_json_string(o, it.id_str, it.id_len);
     else
-        w |= put_i64(o, id_int);
+        w |= put_i64(o, it.id_int);
     /* decision_id = xxh64(item bytes) seeded with the engine version: the
      * same item under the same configuration always gets the same id. */
     w |= put_lit(o, ",\"decision_id\":\"");
