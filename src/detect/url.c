@@ -219,6 +219,25 @@ static size_t wallet_at(const char *t, size_t n, size_t i)
     return 0;
 }
 
+/* Whether the URL scan below can find anything: every URL has a host that
+ * valid_host accepts, so a '.' directly followed by a letter in the
+ * de-obfuscated copy. Without '[', '(' or '{' no dot pattern can start, the
+ * copy is the text lowercased byte for byte ("hxxp" -> "http" keeps
+ * letters letters), and the test reads the text itself. Most texts have no
+ * such pair, and skip the copy and the scan. */
+static bool may_have_host(const char *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char ch = t[i];
+        if (ch == '[' || ch == '(' || ch == '{')
+            return true;
+        if (ch == '.' && i + 1 < n &&
+            ((t[i + 1] >= 'a' && t[i + 1] <= 'z') || (t[i + 1] >= 'A' && t[i + 1] <= 'Z')))
+            return true;
+    }
+    return false;
+}
+
 /* ==== Run ==== */
 
 int mo__url_run(const mo_detect_config *c, mo_detect_scratch *s, const char *t, size_t n,
@@ -235,6 +254,8 @@ int mo__url_run(const mo_detect_config *c, mo_detect_scratch *s, const char *t, 
             i += l;
         }
     }
+    if (!may_have_host(t, n))
+        return MO_OK;
     int rc = grow(s, n);
     if (rc != MO_OK)
         return rc;
