@@ -27,7 +27,8 @@ static void test_common_items_are_fast(void **state)
         "{\"id\":-123456789012345678,\"text\":\"x\"}",
         " {\"text\" : \"first\" , \"id\" : \"a\" }\r",
         "{\"id\":\"\",\"text\":\"caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80\"}",
-        "{\"id\":\"e\\\"\\\\\\/\\b\\f\\n\\r\\t\",\"text\":\"\\u00e9\\u4E2D\\ud83d\\ude00 \\u0041\"}",
+        "{\"id\":\"e\\\"\\\\\\/\\b\\f\\n\\r\\t\",\"text\":\"\\u00e9\\u4E2D\\ud83d\\ude00 "
+        "\\u0041\"}",
         "{\"id\":\"m\",\"type\":\"message\",\"surface\":\"dm\",\"region\":\"DE\",\"lang\":\"de\","
         "\"recipient\":{\"age\":14},\"author\":{\"account_type\":\"minor\",\"is_minor\":false,"
         "\"age\":-3},\"text\":\"hi\"}",
