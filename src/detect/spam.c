@@ -79,10 +79,12 @@ void mo__spam_run(const mo_detect_config *c, mo_detect_scratch *s, const char *t
     size_t run = 0;
     int32_t prev = -1;
     for (size_t i = 0; i < n;) {
-        utf8proc_int32_t cp = (unsigned char)t[i];
+        int32_t cp = (unsigned char)t[i];
         utf8proc_ssize_t k = 1; /* ASCII, what utf8proc_iterate would say */
         if (cp >= 0x80) {
-            k = utf8proc_iterate((const utf8proc_uint8_t *)t + i, (utf8proc_ssize_t)(n - i), &cp);
+            utf8proc_int32_t dc;
+            k = utf8proc_iterate((const utf8proc_uint8_t *)t + i, (utf8proc_ssize_t)(n - i), &dc);
+            cp = dc;
             if (k <= 0) {
                 k = 1;
                 cp = 0xFFFD;

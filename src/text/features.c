@@ -218,9 +218,8 @@ static void add_char_ngrams(mo_featurizer *f, const char *s, size_t n, size_t *k
         while (i + cl < n && (u[i + cl] & 0xC0) == 0x80 && cl < 4)
             cl++;
         offs[n_cps++] = (uint16_t)pos;
-        memcpy(b + pos, s + i, cl);
-        pos += cl;
-        i += cl;
+        for (size_t q = 0; q < cl; q++) /* 1-4 bytes: no memcpy call */
+            b[pos++] = s[i++];
     }
     offs[n_cps++] = (uint16_t)pos;
     b[pos++] = '>';
