@@ -19,7 +19,9 @@
 /* Appends one raw byte to an expression as \xNN. */
 static int put_byte(mo_buf *b, unsigned char ch)
 {
-    return mo__buf_printf(b, "\\x%02x", ch);
+    static const char hex[] = "0123456789abcdef";
+    char e[4] = {'\\', 'x', hex[ch >> 4], hex[ch & 15]}; /* what "\\x%02x" prints */
+    return mo__buf_append(b, e, sizeof e);
 }
 
 /* Writes the expression matching normalized text n[0, len) literally (every
