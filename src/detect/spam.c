@@ -45,6 +45,13 @@ static uint64_t fnv1a(const char *p, size_t n)
 static double word_repetition(mo_detect_scratch *s, const char *t, size_t n)
 {
     size_t total = 0, distinct = 0;
+    /* A text of n bytes has at most (n + 1) / 2 words: when a table of
+     * twice that many slots fits in MO__REP_SLOTS, probe only it (a few
+     * cache lines for a short text). It never fills, and neither would the
+     * whole table, so the counts are the same. */
+    size_t slots = 16;
+    while (slots < n + 2 && slots < MO__REP_SLOTS)
+        slots *= 2;
     for (size_t i = 0; i < n;) {
         size_t e = i;
         while (e < n && t[e] != ' ')
@@ -55,9 +62,9 @@ static double word_repetition(mo_detect_scratch *s, const char *t, size_t n)
             if (distinct >= MO__REP_SLOTS * 3 / 4) {
                 distinct++; /* table full: count the rest as new words */
             } else {
-                size_t k = (size_t)(h & (MO__REP_SLOTS - 1));
+                size_t k = (size_t)(h & (slots - 1));
                 while (s->rep[k] && s->rep[k] != h)
-                    k = (k + 1) & (MO__REP_SLOTS - 1);
+                    k = (k + 1) & (slots - 1);
                 if (!s->rep[k]) {
                     s->rep[k] = h;
                     s->rep_used[distinct++] = (uint16_t)k;
