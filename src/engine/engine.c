@@ -72,7 +72,7 @@ struct mo_engine {
                              * rule is not listed under "categories" (shadow, allow, none) */
     frag *rule_tail;        /* (n_rules + 1) notice and ground of the deciding rule; the last
                              * entry when no rule decided */
-    frag versions;          /* },"versions":{...},"latency_us": */
+    frag versions;          /* ,"versions":{...},"latency_us": */
 };
 
 struct mo_scratch {
@@ -248,8 +248,8 @@ static int build_schema(mo_engine *e)
     return MO_OK;
 }
 
-/* Appends the concatenation of up to three JSON pieces (each a raw string
- * when json is 0 for it, else a JSON string value) as one frag. */
+/* Appends raw0, then str1 as a JSON string value, then raw2 (each skipped
+ * when NULL) to b and sets *f to the bytes written. */
 static int frag_add(mo_buf *b, frag *f, const char *raw0, const char *str1, const char *raw2)
 {
     size_t off = b->len;
@@ -329,7 +329,7 @@ static int build_frags(mo_engine *e)
     if (rc == MO_OK)
         rc = frag_add(b, &e->rule_tail[R], "null", NULL, NULL);
     if (rc == MO_OK) {
-        char head[128];
+        char head[256];
         snprintf(head, sizeof head,
                  ",\"versions\":{\"engine\":\"%s\",\"config\":\"%s\",\"model\":\"%s\",\"policy\":",
                  mo_version(), e->version, e->model_version);
