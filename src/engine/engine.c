@@ -557,12 +557,24 @@ void mo_scratch_free(mo_scratch *s)
 
 /* ==== Moderating one item ==== */
 
+/* Appends n bytes: inline while the buffer has room (the decision is
+ * NUL-terminated by its last append, mo__buf_append), else growing. */
+static inline int put(mo_buf *o, const char *p, size_t n)
+{
+    if (o->cap - o->len > n) {
+        memcpy(o->ptr + o->len, p, n);
+        o->len += n;
+        return MO_OK;
+    }
+    return mo__buf_append(o, p, n);
+}
+
 /* Appends a string literal. */
-#define put_lit(o, lit) mo__buf_append((o), (lit), sizeof(lit) - 1)
+#define put_lit(o, lit) put((o), (lit), sizeof(lit) - 1)
 
 static int put_str(mo_buf *o, const char *s)
 {
-    return mo__buf_append(o, s, strlen(s));
+    return put(o, s, strlen(s));
 }
 
 /* Appends a precomputed frag; `first` drops its leading comma. */
@@ -572,7 +584,7 @@ static int put_frag(mo_buf *o, const mo_engine *e, frag f, int first)
     size_t n = f.len;
     if (first && n && p[0] == ',')
         p++, n--;
-    return mo__buf_append(o, p, n);
+    return put(o, p, n);
 }
 
 /* Appends a decimal integer (what "%lld" prints). */
@@ -585,7 +597,7 @@ static int put_i64(mo_buf *o, long long v)
     while ((u /= 10));
     if (v < 0)
         *--d = '-';
-    return mo__buf_append(o, d, (size_t)(tmp + sizeof tmp - d));
+    return put(o, d, (size_t)(tmp + sizeof tmp - d));
 }
 
 /* Appends 16 lowercase hex digits (what "%016llx" prints). */
@@ -595,7 +607,7 @@ static int put_hex64(mo_buf *o, uint64_t h)
     char tmp[16];
     for (int i = 15; i >= 0; i--, h >>= 4)
         tmp[i] = hex[h & 15];
-    return mo__buf_append(o, tmp, sizeof tmp);
+    return put(o, tmp, sizeof tmp);
 }
 
 static void set_str(mo_field_value *v, const char *str, size_t len)
@@ -853,7 +865,7 @@ int mo_moderate(const mo_engine *e, mo_scratch *s, const char *item_json, size_t
     clock_gettime(CLOCK_MONOTONIC, &t1);
     long long us = (long long)(t1.tv_sec - t0.tv_sec) * 1000000 + (t1.tv_nsec - t0.tv_nsec) / 1000;
     w |= put_i64(o, us);
-    w |= put_lit(o, "}");
+    w |= mo__buf_append(o, "}", 1); /* also terminates the string */
     if (w) {
         rc = MO_ENOMEM;
         goto out;
