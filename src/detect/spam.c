@@ -114,15 +114,16 @@ void mo__spam_run(const mo_detect_config *c, mo_detect_scratch *s, const char *t
             prev = -1;
             run = 0;
         }
-        if (!space && !is_modifier(cp)) {
+        if (!space && cp < 0x80) { /* never a modifier or an emoji */
             visible++;
-            if (is_emoji(cp))
+            if (cp >= 'A' && cp <= 'Z')
+                upper++, letters++;
+            else if (cp >= 'a' && cp <= 'z')
+                letters++;
+        } else if (!space && !is_modifier(cp)) {
+            visible++;
+            if (is_emoji(cp)) {
                 emoji++;
-            else if (cp < 0x80) {
-                if (cp >= 'A' && cp <= 'Z')
-                    upper++, letters++;
-                else if (cp >= 'a' && cp <= 'z')
-                    letters++;
             } else {
                 utf8proc_category_t cat = utf8proc_category(cp);
                 if (cat == UTF8PROC_CATEGORY_LU)
