@@ -39,9 +39,18 @@ typedef struct mo_line_reader {
     size_t full_len;            /* real length of an over-long line */
     bool too_long;              /* line exceeded max_bytes and was truncated */
     unsigned long long line_no; /* 1-based number of the current line */
+    /* Bulk mode (mo_line_reader_init_bulk): read(2) on the FILE's
+     * descriptor into rbuf, lines found with memchr. */
+    bool bulk;
+    char *rbuf;        /* (MO_LINE_RBUF) owned read buffer, or NULL */
+    size_t rpos, rlen; /* unread bytes are rbuf[rpos, rlen) */
 } mo_line_reader;
 
 void mo_line_reader_init(mo_line_reader *r, FILE *f, size_t max_bytes);
+/* The same, reading f's descriptor directly in large blocks (a read returns
+ * what is available, so lines still arrive as they are written). Only for a
+ * FILE nothing has been read from and that is then read only through r. */
+void mo_line_reader_init_bulk(mo_line_reader *r, FILE *f, size_t max_bytes);
 /* 1 = a line is ready, 0 = end of input, -1 = read error. */
 int mo_line_reader_next(mo_line_reader *r);
 void mo_line_reader_free(mo_line_reader *r);

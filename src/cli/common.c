@@ -43,6 +43,67 @@ void mo_line_reader_init(mo_line_reader *r, FILE *f, size_t max_bytes)
     r->max_bytes = max_bytes;
 }
 
+void mo_line_reader_init_bulk(mo_line_reader *r, FILE *f, size_t max_bytes)
+{
+    mo_line_reader_init(r, f, max_bytes);
+    r->bulk = true;
+}
+
+#define MO_LINE_RBUF (1 << 16)
+
+/* Appends n bytes of the current line, keeping at most max_bytes. */
+static int line_add(mo_line_reader *r, const char *p, size_t n)
+{
+    size_t room = r->max_bytes - r->len, keep = n < room ? n : room;
+    r->full_len += n;
+    if (keep < n)
+        r->too_long = true;
+    if (r->len + keep + 2 > r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 4096;
+        while (cap < r->len + keep + 2)
+            cap *= 2;
+        char *q = realloc(r->buf, cap);
+        if (!q)
+            return -1;
+        r->buf = q;
+        r->cap = cap;
+    }
+    memcpy(r->buf + r->len, p, keep);
+    r->len += keep;
+    return 0;
+}
+
+/* mo_line_reader_next in bulk mode: the same lines, found with memchr. */
+static int next_bulk(mo_line_reader *r, bool *any)
+{
+    for (;;) {
+        if (r->rpos == r->rlen) {
+            if (!r->rbuf && !(r->rbuf = malloc(MO_LINE_RBUF)))
+                return -1;
+            ssize_t k;
+            do
+                k = read(fileno(r->f), r->rbuf, MO_LINE_RBUF);
+            while (k < 0 && errno == EINTR);
+            if (k < 0)
+                return -1;
+            r->rpos = 0;
+            r->rlen = (size_t)k;
+            if (k == 0)
+                return 0;
+        }
+        const char *p = r->rbuf + r->rpos;
+        size_t avail = r->rlen - r->rpos;
+        const char *nl = memchr(p, '\n', avail);
+        size_t take = nl ? (size_t)(nl - p) : avail;
+        *any = true;
+        if (line_add(r, p, take))
+            return -1;
+        r->rpos += take + (nl ? 1 : 0);
+        if (nl)
+            return 0;
+    }
+}
+
 int mo_line_reader_next(mo_line_reader *r)
 {
     r->len = 0;
@@ -50,6 +111,11 @@ int mo_line_reader_next(mo_line_reader *r)
     r->too_long = false;
     int c;
     bool any = false;
+    if (r->bulk) {
+        if (next_bulk(r, &any))
+            return -1;
+        goto done;
+    }
     for (;;) {
         /* Fast path: read a chunk with getc_unlocked until newline. */
         c = getc_unlocked(r->f);
@@ -75,6 +141,7 @@ int mo_line_reader_next(mo_line_reader *r)
     }
     if (ferror(r->f))
         return -1;
+done:
     if (!any)
         return 0;
     if (!r->buf) {
@@ -93,6 +160,9 @@ int mo_line_reader_next(mo_line_reader *r)
 void mo_line_reader_free(mo_line_reader *r)
 {
     free(r->buf);
+    free(r->rbuf);
+    r->rbuf = NULL;
+    r->rpos = r->rlen = 0;
     r->buf = NULL;
     r->cap = r->len = 0;
 }

@@ -149,7 +149,7 @@ int mo_pipe_run(const mo_pipe_opts *opt, void **states, mo_pipe_fn fn)
         pthread_create(&p.w[t].tid, NULL, worker_main, &p.w[t]);
 
     mo_line_reader r;
-    mo_line_reader_init(&r, opt->in, opt->max_bytes);
+    mo_line_reader_init_bulk(&r, opt->in, opt->max_bytes);
     int eof = 0;
     while (!eof) {
         p.b->n = 0;

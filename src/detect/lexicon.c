@@ -19,13 +19,15 @@
 /* Appends one raw byte to an expression as \xNN. */
 static int put_byte(mo_buf *b, unsigned char ch)
 {
-    return mo__buf_printf(b, "\\x%02x", ch);
+    static const char hex[] = "0123456789abcdef";
+    char e[4] = {'\\', 'x', hex[ch >> 4], hex[ch & 15]}; /* what "\\x%02x" prints */
+    return mo__buf_append(b, e, sizeof e);
 }
 
 /* Writes the expression matching normalized text n[0, len) literally (every
- * byte as \xNN). Literal expressions keep compiling fast with start-of-match
- * tracking (about 0.2 s for the shipped lists); repeats and masks are handled
- * by extra readings of the text instead (see mo__lex_run). */
+ * byte as \xNN). Literal expressions compile fast and need no start-of-match
+ * tracking (a match starts norm_len bytes before its end); repeats and masks
+ * are handled by extra readings of the text instead (see mo__lex_run). */
 static int build_expr(const char *n, size_t len, mo_buf *b)
 {
     b->len = 0;
@@ -164,7 +166,7 @@ int mo__lex_compile(mo_detect_config *c, mo_diag *diag)
         if (!owned[i])
             goto done;
         exprs[i] = owned[i];
-        flags[i] = HS_FLAG_SOM_LEFTMOST;
+        flags[i] = 0; /* literals: on_match knows the start without SOM tracking */
         ids[i] = (unsigned)i;
     }
     hs_compile_error_t *err = NULL;
@@ -277,7 +279,8 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
     (void)flags;
     mo_detect_scratch *s = ctx;
     const mo__pat *p = &s->c->pats[id];
-    size_t a = (size_t)from, b = (size_t)to;
+    (void)from; /* 0 without HS_FLAG_SOM_LEFTMOST; a literal starts norm_len before its end */
+    size_t b = (size_t)to, a = b >= p->norm_len ? b - p->norm_len : b;
     if (b <= a || !boundary_before(s->scan_text, a) ||
         !boundary_after(s->scan_text, s->scan_len, b))
         return 0;

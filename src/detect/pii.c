@@ -412,9 +412,10 @@ void mo__pii_run(const mo_detect_config *c, mo_detect_scratch *s, const char *t,
     uint32_t sig_iban = mo__dsig(c, MO__DSIG_PII_IBAN);
     uint32_t sig_addr = mo__dsig(c, MO__DSIG_PII_ADDRESS);
     size_t email_end = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t a, b;
-        if (t[i] == '@' && i >= email_end && email_at(t, n, i, &a, &b)) {
+    for (const char *at = memchr(t, '@', n); at;
+         at = memchr(at + 1, '@', n - (size_t)(at - t) - 1)) {
+        size_t a, b, i = (size_t)(at - t);
+        if (i >= email_end && email_at(t, n, i, &a, &b)) {
             values[sig_email] += 1;
             mo__detect_emit(s, sig_email, (uint32_t)a, (uint32_t)b, 0);
             email_end = b;

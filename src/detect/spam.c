@@ -45,6 +45,13 @@ static uint64_t fnv1a(const char *p, size_t n)
 static double word_repetition(mo_detect_scratch *s, const char *t, size_t n)
 {
     size_t total = 0, distinct = 0;
+    /* A text of n bytes has at most (n + 1) / 2 words: when a table of
+     * twice that many slots fits in MO__REP_SLOTS, probe only it (a few
+     * cache lines for a short text). It never fills, and neither would the
+     * whole table, so the counts are the same. */
+    size_t slots = 16;
+    while (slots < n + 2 && slots < MO__REP_SLOTS)
+        slots *= 2;
     for (size_t i = 0; i < n;) {
         size_t e = i;
         while (e < n && t[e] != ' ')
@@ -55,9 +62,9 @@ static double word_repetition(mo_detect_scratch *s, const char *t, size_t n)
             if (distinct >= MO__REP_SLOTS * 3 / 4) {
                 distinct++; /* table full: count the rest as new words */
             } else {
-                size_t k = (size_t)(h & (MO__REP_SLOTS - 1));
+                size_t k = (size_t)(h & (slots - 1));
                 while (s->rep[k] && s->rep[k] != h)
-                    k = (k + 1) & (MO__REP_SLOTS - 1);
+                    k = (k + 1) & (slots - 1);
                 if (!s->rep[k]) {
                     s->rep[k] = h;
                     s->rep_used[distinct++] = (uint16_t)k;
@@ -79,12 +86,16 @@ void mo__spam_run(const mo_detect_config *c, mo_detect_scratch *s, const char *t
     size_t run = 0;
     int32_t prev = -1;
     for (size_t i = 0; i < n;) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k =
-            utf8proc_iterate((const utf8proc_uint8_t *)t + i, (utf8proc_ssize_t)(n - i), &cp);
-        if (k <= 0) {
-            k = 1;
-            cp = 0xFFFD;
+        int32_t cp = (unsigned char)t[i];
+        utf8proc_ssize_t k = 1; /* ASCII, what utf8proc_iterate would say */
+        if (cp >= 0x80) {
+            utf8proc_int32_t dc;
+            k = utf8proc_iterate((const utf8proc_uint8_t *)t + i, (utf8proc_ssize_t)(n - i), &dc);
+            cp = dc;
+            if (k <= 0) {
+                k = 1;
+                cp = 0xFFFD;
+            }
         }
         bool space = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r';
         if (!space) {
@@ -103,15 +114,16 @@ void mo__spam_run(const mo_detect_config *c, mo_detect_scratch *s, const char *t
             prev = -1;
             run = 0;
         }
-        if (!space && !is_modifier(cp)) {
+        if (!space && cp < 0x80) { /* never a modifier or an emoji */
             visible++;
-            if (is_emoji(cp))
+            if (cp >= 'A' && cp <= 'Z')
+                upper++, letters++;
+            else if (cp >= 'a' && cp <= 'z')
+                letters++;
+        } else if (!space && !is_modifier(cp)) {
+            visible++;
+            if (is_emoji(cp)) {
                 emoji++;
-            else if (cp < 0x80) {
-                if (cp >= 'A' && cp <= 'Z')
-                    upper++, letters++;
-                else if (cp >= 'a' && cp <= 'z')
-                    letters++;
             } else {
                 utf8proc_category_t cat = utf8proc_category(cp);
                 if (cat == UTF8PROC_CATEGORY_LU)

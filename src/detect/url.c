@@ -224,17 +224,37 @@ static size_t wallet_at(const char *t, size_t n, size_t i)
 int mo__url_run(const mo_detect_config *c, mo_detect_scratch *s, const char *t, size_t n,
                 double *values)
 {
+    /* One pass over the words for wallets (a wallet is a whole word of 26
+     * bytes or more) and over the bytes between them for signs of a host:
+     * every URL has one that valid_host accepts, so a '.' directly followed
+     * by a letter in the de-obfuscated copy. Without '[', '(' or '{' no dot
+     * pattern can start, the copy is the text lowercased byte for byte
+     * ("hxxp" -> "http" keeps letters letters), and the test reads the text
+     * itself. Most texts have none, and skip the copy and the URL scan. */
     uint32_t sig_wallet = mo__dsig(c, MO__DSIG_SPAM_CRYPTO_WALLET);
-    for (size_t i = 0; i < n; i++) {
-        if (i > 0 && word_byte(t[i - 1]))
+    bool host = false;
+    for (size_t i = 0; i < n;) {
+        char ch = t[i];
+        if (!word_byte(ch)) {
+            if (ch == '[' || ch == '(' || ch == '{' ||
+                (ch == '.' && i + 1 < n &&
+                 ((t[i + 1] >= 'a' && t[i + 1] <= 'z') || (t[i + 1] >= 'A' && t[i + 1] <= 'Z'))))
+                host = true;
+            i++;
             continue;
-        size_t l = wallet_at(t, n, i);
+        }
+        size_t e = i + 1;
+        while (e < n && word_byte(t[e]))
+            e++;
+        size_t l = e - i >= 26 ? wallet_at(t, n, i) : 0;
         if (l) {
             values[sig_wallet] += 1;
             mo__detect_emit(s, sig_wallet, (uint32_t)i, (uint32_t)(i + l), 0);
-            i += l;
         }
+        i = e;
     }
+    if (!host)
+        return MO_OK;
     int rc = grow(s, n);
     if (rc != MO_OK)
         return rc;

@@ -9,6 +9,7 @@
  */
 #include "engine/engine.h"
 #include "detect/detect.h"
+#include "engine/engine_int.h"
 #include "text/text.h"
 
 #include <dirent.h>
@@ -35,6 +36,11 @@ typedef enum field_src {
     SRC_AUTHOR_MINOR,   /* author is a minor */
 } field_src;
 
+/* A piece of precomputed decision JSON: bytes [off, off + len) of e->frags. */
+typedef struct frag {
+    uint32_t off, len;
+} frag;
+
 typedef struct field_map {
     field_src src;
     size_t index; /* label or signal index for SRC_CLF / SRC_DET */
@@ -53,6 +59,20 @@ struct mo_engine {
     char version[17];       /* xxh64 of config + model + lexicons + policy, hex */
     uint64_t version_seed;  /* the same hash as a number: seeds decision ids */
     char model_version[17]; /* xxh64 of the model metadata, hex */
+    /* Decision JSON that depends only on the configuration, written once at
+     * open (build_frags) and copied into every decision. */
+    mo_buf frags;           /* owned: the bytes of every frag below */
+    frag *label_key;        /* (n_labels) ,"<label>": */
+    frag *signal_key;       /* (n_signals) ,"<signal>": */
+    frag *ev_head;          /* (n_signals) ,{"signal":"<signal>","start": */
+    size_t n_rules;         /* rules of the policy */
+    frag *rule_json;        /* (n_rules) ,{"id":...,"action":...,"mode":...,"category":...} */
+    frag *rule_cat;         /* (n_rules) ,"<category>" */
+    uint32_t *rule_cat_key; /* (n_rules) first rule with the same category; UINT32_MAX when the
+                             * rule is not listed under "categories" (shadow, allow, none) */
+    frag *rule_tail;        /* (n_rules + 1) notice and ground of the deciding rule; the last
+                             * entry when no rule decided */
+    frag versions;          /* ,"versions":{...},"latency_us": */
 };
 
 struct mo_scratch {
@@ -63,6 +83,7 @@ struct mo_scratch {
     double *signals;        /* (n_signals) */
     mo_field_value *values; /* (n_fields) */
     mo_buf text;            /* joined transcript text */
+    mo_buf dec;             /* the fast item reader's decoded strings */
     mo_buf out;             /* the decision JSON */
 };
 
@@ -227,6 +248,96 @@ static int build_schema(mo_engine *e)
     return MO_OK;
 }
 
+/* Appends raw0, then str1 as a JSON string value, then raw2 (each skipped
+ * when NULL) to b and sets *f to the bytes written. */
+static int frag_add(mo_buf *b, frag *f, const char *raw0, const char *str1, const char *raw2)
+{
+    size_t off = b->len;
+    int w = 0;
+    if (raw0)
+        w |= mo__buf_append(b, raw0, strlen(raw0));
+    if (str1)
+        w |= mo__buf_json_string(b, str1, strlen(str1));
+    if (raw2)
+        w |= mo__buf_append(b, raw2, strlen(raw2));
+    if (w || b->len > UINT32_MAX)
+        return MO_ENOMEM;
+    *f = (frag){(uint32_t)off, (uint32_t)(b->len - off)};
+    return MO_OK;
+}
+
+/* Writes the configuration-dependent pieces of every decision (after the
+ * policy is compiled and the versions are known). */
+static int build_frags(mo_engine *e)
+{
+    size_t R = mo__policy_n_rules(e->policy);
+    e->n_rules = R;
+    e->label_key = mo__calloc(e->n_labels + 1, sizeof *e->label_key);
+    e->signal_key = mo__calloc(e->n_signals + 1, sizeof *e->signal_key);
+    e->ev_head = mo__calloc(e->n_signals + 1, sizeof *e->ev_head);
+    e->rule_json = mo__calloc(R + 1, sizeof *e->rule_json);
+    e->rule_cat = mo__calloc(R + 1, sizeof *e->rule_cat);
+    e->rule_cat_key = mo__calloc(R + 1, sizeof *e->rule_cat_key);
+    e->rule_tail = mo__calloc(R + 1, sizeof *e->rule_tail);
+    if (!e->label_key || !e->signal_key || !e->ev_head || !e->rule_json || !e->rule_cat ||
+        !e->rule_cat_key || !e->rule_tail)
+        return MO_ENOMEM;
+    mo_buf *b = &e->frags;
+    int rc = MO_OK;
+    for (size_t k = 0; k < e->n_labels && rc == MO_OK; k++)
+        rc = frag_add(b, &e->label_key[k], ",", mo_model_label(e->model, k), ":");
+    for (size_t j = 0; j < e->n_signals && rc == MO_OK; j++) {
+        const char *name = mo__detect_signal_name(e->detect, j);
+        rc = frag_add(b, &e->signal_key[j], ",", name, ":");
+        if (rc == MO_OK)
+            rc = frag_add(b, &e->ev_head[j], ",{\"signal\":", name, ",\"start\":");
+    }
+    for (size_t r = 0; r < R && rc == MO_OK; r++) {
+        const mo_rule_info *ri = mo__policy_rule(e->policy, r);
+        char mid[96];
+        snprintf(mid, sizeof mid, ",\"action\":\"%s\",\"mode\":\"%s\",\"category\":",
+                 mo__policy_action_name(ri->action), mo__policy_mode_name(ri->mode));
+        size_t off = b->len; /* two frag_adds make one frag */
+        if ((rc = frag_add(b, &e->rule_json[r], ",{\"id\":", ri->id, mid)) != MO_OK ||
+            (rc = frag_add(b, &e->rule_json[r], NULL, ri->category, "}")) != MO_OK)
+            break;
+        e->rule_json[r] = (frag){(uint32_t)off, (uint32_t)(b->len - off)};
+        if ((rc = frag_add(b, &e->rule_cat[r], ",", ri->category, NULL)) != MO_OK)
+            break;
+        e->rule_cat_key[r] = UINT32_MAX;
+        if (ri->mode == MO_RULE_MODE_ENFORCE && ri->action != MO_ACTION_ALLOW && ri->category[0]) {
+            uint32_t key = (uint32_t)r;
+            for (size_t q = 0; q < r && key == r; q++)
+                if (!strcmp(mo__policy_rule(e->policy, q)->category, ri->category))
+                    key = (uint32_t)q;
+            e->rule_cat_key[r] = key;
+        }
+        size_t t0 = b->len; /* likewise */
+        if (ri->notice[0])
+            rc = frag_add(b, &e->rule_tail[r], NULL, ri->notice, NULL);
+        else
+            rc = frag_add(b, &e->rule_tail[r], "null", NULL, NULL);
+        if (rc == MO_OK && ri->ground != MO_GROUND_NONE) {
+            char head[64];
+            snprintf(head, sizeof head,
+                     ",\"ground\":{\"type\":\"%s\",\"ref\":", mo__policy_ground_name(ri->ground));
+            rc = frag_add(b, &e->rule_tail[r], head,
+                          ri->ground == MO_GROUND_ILLEGAL ? ri->legal_ref : ri->terms, "}");
+        }
+        e->rule_tail[r] = (frag){(uint32_t)t0, (uint32_t)(b->len - t0)};
+    }
+    if (rc == MO_OK)
+        rc = frag_add(b, &e->rule_tail[R], "null", NULL, NULL);
+    if (rc == MO_OK) {
+        char head[256];
+        snprintf(head, sizeof head,
+                 ",\"versions\":{\"engine\":\"%s\",\"config\":\"%s\",\"model\":\"%s\",\"policy\":",
+                 mo_version(), e->version, e->model_version);
+        rc = frag_add(b, &e->versions, head, mo__policy_version(e->policy), "},\"latency_us\":");
+    }
+    return rc;
+}
+
 static const char *const config_keys[] = {"model", "lexicons", "policy", "max_text_bytes"};
 
 /* Loads the configuration, model and detectors, builds the schema and, when
@@ -328,7 +439,7 @@ static int engine_load(const char *config_path, int with_policy, mo_engine **out
     e->version_seed = XXH64_digest(h);
     hex64(e->version, e->version_seed);
     XXH64_freeState(h);
-    if (rc != MO_OK)
+    if (rc != MO_OK || (rc = build_frags(e)) != MO_OK)
         goto fail;
 done:
     json_decref(root);
@@ -383,6 +494,14 @@ void mo_engine_free(mo_engine *e)
         mo__free((char *)e->fields[f].name);
     mo__free(e->fields);
     mo__free(e->map);
+    mo__buf_free(&e->frags);
+    mo__free(e->label_key);
+    mo__free(e->signal_key);
+    mo__free(e->ev_head);
+    mo__free(e->rule_json);
+    mo__free(e->rule_cat);
+    mo__free(e->rule_cat_key);
+    mo__free(e->rule_tail);
     mo__free(e);
 }
 
@@ -436,46 +555,163 @@ void mo_scratch_free(mo_scratch *s)
     mo__free(s->signals);
     mo__free(s->values);
     mo__buf_free(&s->text);
+    mo__buf_free(&s->dec);
     mo__buf_free(&s->out);
     mo__free(s);
 }
 
 /* ==== Moderating one item ==== */
 
-static void set_str(mo_field_value *v, json_t *j)
+/* Appends n bytes: inline while the buffer has room (the decision is
+ * NUL-terminated by its last append, mo__buf_append), else growing. */
+static inline int put(mo_buf *o, const char *p, size_t n)
 {
-    if (json_is_string(j)) {
-        v->str = json_string_value(j);
-        v->str_len = json_string_length(j);
-        v->present = 1;
+    if (o->cap - o->len > n) {
+        memcpy(o->ptr + o->len, p, n);
+        o->len += n;
+        return MO_OK;
     }
+    return mo__buf_append(o, p, n);
 }
 
-static void set_num(mo_field_value *v, json_t *j)
+/* Appends a string literal. */
+#define put_lit(o, lit) put((o), (lit), sizeof(lit) - 1)
+
+static int put_str(mo_buf *o, const char *s)
 {
-    if (json_is_number(j)) {
-        v->num = json_number_value(j);
+    return put(o, s, strlen(s));
+}
+
+/* Appends a precomputed frag; `first` drops its leading comma. */
+static int put_frag(mo_buf *o, const mo_engine *e, frag f, int first)
+{
+    const char *p = e->frags.ptr + f.off;
+    size_t n = f.len;
+    if (first && n && p[0] == ',')
+        p++, n--;
+    return put(o, p, n);
+}
+
+/* Appends a decimal integer (what "%lld" prints). */
+static int put_i64(mo_buf *o, long long v)
+{
+    char tmp[24], *d = tmp + sizeof tmp;
+    unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+    do
+        *--d = (char)('0' + u % 10);
+    while ((u /= 10));
+    if (v < 0)
+        *--d = '-';
+    return put(o, d, (size_t)(tmp + sizeof tmp - d));
+}
+
+/* Appends 16 lowercase hex digits (what "%016llx" prints). */
+static int put_hex64(mo_buf *o, uint64_t h)
+{
+    static const char hex[] = "0123456789abcdef";
+    char tmp[16];
+    for (int i = 15; i >= 0; i--, h >>= 4)
+        tmp[i] = hex[h & 15];
+    return put(o, tmp, sizeof tmp);
+}
+
+static void set_str(mo_field_value *v, const char *str, size_t len)
+{
+    if (str) {
+        v->str = str;
+        v->str_len = len;
         v->present = 1;
     }
 }
 
 /* A person is a minor when "is_minor" is true, or "age" is under 18, or
  * "account_type" is "minor"; unknown when none of them is given. */
-static void set_minor(mo_field_value *v, json_t *person)
+static void set_minor(mo_field_value *v, const mo__item_person *p)
 {
-    json_t *m = json_object_get(person, "is_minor");
-    json_t *age = json_object_get(person, "age");
-    json_t *type = json_object_get(person, "account_type");
-    if (json_is_boolean(m)) {
-        v->num = json_is_true(m);
+    if (p->is_minor >= 0) {
+        v->num = p->is_minor;
         v->present = 1;
-    } else if (json_is_number(age)) {
-        v->num = json_number_value(age) < 18;
+    } else if (p->has_age) {
+        v->num = p->age < 18;
         v->present = 1;
-    } else if (json_is_string(type)) {
-        v->num = !strcmp(json_string_value(type), "minor");
+    } else if (p->account_type) {
+        v->num = p->account_type_len == 5 && !memcmp(p->account_type, "minor", 5);
         v->present = 1;
     }
+}
+
+static void person_from_json(mo__item_person *p, json_t *o)
+{
+    json_t *m = json_object_get(o, "is_minor");
+    json_t *age = json_object_get(o, "age");
+    json_t *type = json_object_get(o, "account_type");
+    p->is_minor = json_is_boolean(m) ? json_is_true(m) : -1;
+    p->has_age = json_is_number(age);
+    p->age = p->has_age ? json_number_value(age) : 0;
+    p->account_type = json_is_string(type) ? json_string_value(type) : NULL;
+    p->account_type_len = p->account_type ? json_string_length(type) : 0;
+}
+
+/* The general item reader (jansson), for whatever mo__item_read_fast leaves:
+ * every error message comes from here. Fills *it with pointers into *root,
+ * which the caller decrefs (also on failure), and into s->text. */
+static int item_read_json(mo_scratch *s, const char *item_json, size_t item_len, json_t **root,
+                          mo__item *it, mo_diag *diag)
+{
+    static const char *const ctx_names[MO__ITEM_N] = {"type", "surface", "region", "lang"};
+    memset(it, 0, sizeof *it);
+    json_error_t jerr;
+    json_t *item = *root = json_loadb(item_json, item_len, 0, &jerr);
+    if (!item)
+        return mo__diag_set(diag, MO_EPARSE, NULL, 0, NULL, "malformed JSON at column %d: %s",
+                            jerr.column, jerr.text);
+    if (!json_is_object(item))
+        return mo__diag_set(diag, MO_EPARSE, NULL, 0, NULL, "item is not a JSON object");
+    json_t *id = json_object_get(item, "id");
+    if (!json_is_string(id) && !json_is_integer(id))
+        return mo__diag_set(diag, MO_EPARSE, NULL, 0, "id", "%s",
+                            id ? "must be a string or an integer" : "missing");
+    it->id_str = json_is_string(id) ? json_string_value(id) : NULL;
+    it->id_len = it->id_str ? json_string_length(id) : 0;
+    it->id_int = it->id_str ? 0 : (long long)json_integer_value(id);
+    /* The text: "text", or the transcript segments joined by newlines. */
+    json_t *jt = json_object_get(item, "text");
+    json_t *tr = json_object_get(item, "transcript");
+    if (json_is_string(jt)) {
+        it->text = json_string_value(jt);
+        it->text_len = json_string_length(jt);
+    } else if (jt) {
+        return mo__diag_set(diag, MO_EPARSE, NULL, 0, "text", "not a string");
+    } else if (json_is_array(tr)) {
+        s->text.len = 0;
+        size_t i;
+        json_t *seg;
+        json_array_foreach(tr, i, seg)
+        {
+            json_t *st = json_object_get(seg, "text");
+            if (!json_is_string(st))
+                return mo__diag_set(diag, MO_EPARSE, NULL, 0, "transcript",
+                                    "segment %zu has no string \"text\"", i);
+            if ((i && mo__buf_append(&s->text, "\n", 1)) ||
+                mo__buf_append(&s->text, json_string_value(st), json_string_length(st)))
+                return MO_ENOMEM;
+        }
+        it->text = s->text.ptr ? s->text.ptr : "";
+        it->text_len = s->text.len;
+    } else {
+        return mo__diag_set(diag, MO_EPARSE, NULL, 0, "text",
+                            "missing (an item needs \"text\" or \"transcript\")");
+    }
+    for (int c = 0; c < MO__ITEM_N; c++) {
+        json_t *v = json_object_get(item, ctx_names[c]);
+        if (json_is_string(v)) {
+            it->ctx[c] = json_string_value(v);
+            it->ctx_len[c] = json_string_length(v);
+        }
+    }
+    person_from_json(&it->author, json_object_get(item, "author"));
+    person_from_json(&it->recipient, json_object_get(item, "recipient"));
+    return MO_OK;
 }
 
 int mo_moderate(const mo_engine *e, mo_scratch *s, const char *item_json, size_t item_len,
@@ -490,57 +726,18 @@ int mo_moderate(const mo_engine *e, mo_scratch *s, const char *item_json, size_t
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = MO_OK;
-    json_error_t jerr;
-    json_t *item = json_loadb(item_json, item_len, 0, &jerr);
-    if (!item)
-        return mo__diag_set(diag, MO_EPARSE, NULL, 0, NULL, "malformed JSON at column %d: %s",
-                            jerr.column, jerr.text);
-    if (!json_is_object(item)) {
-        rc = mo__diag_set(diag, MO_EPARSE, NULL, 0, NULL, "item is not a JSON object");
-        goto out;
+    json_t *item = NULL; /* the general path's tree, when used */
+    mo__item it;
+    /* The fast reader decodes escaped strings into s->dec (never longer
+     * than the item); anything it does not take goes to jansson. */
+    s->dec.len = 0;
+    if (mo__buf_reserve(&s->dec, item_len) != MO_OK ||
+        !mo__item_read_fast(item_json, item_len, s->dec.ptr, &it)) {
+        if ((rc = item_read_json(s, item_json, item_len, &item, &it, diag)) != MO_OK)
+            goto out;
     }
-    json_t *id = json_object_get(item, "id");
-    if (!json_is_string(id) && !json_is_integer(id)) {
-        rc = mo__diag_set(diag, MO_EPARSE, NULL, 0, "id", "%s",
-                          id ? "must be a string or an integer" : "missing");
-        goto out;
-    }
-    /* The text: "text", or the transcript segments joined by newlines. */
-    const char *text;
-    size_t len;
-    json_t *jt = json_object_get(item, "text");
-    json_t *tr = json_object_get(item, "transcript");
-    if (json_is_string(jt)) {
-        text = json_string_value(jt);
-        len = json_string_length(jt);
-    } else if (jt) {
-        rc = mo__diag_set(diag, MO_EPARSE, NULL, 0, "text", "not a string");
-        goto out;
-    } else if (json_is_array(tr)) {
-        s->text.len = 0;
-        size_t i;
-        json_t *seg;
-        json_array_foreach(tr, i, seg)
-        {
-            json_t *st = json_object_get(seg, "text");
-            if (!json_is_string(st)) {
-                rc = mo__diag_set(diag, MO_EPARSE, NULL, 0, "transcript",
-                                  "segment %zu has no string \"text\"", i);
-                goto out;
-            }
-            if ((i && mo__buf_append(&s->text, "\n", 1)) ||
-                mo__buf_append(&s->text, json_string_value(st), json_string_length(st))) {
-                rc = MO_ENOMEM;
-                goto out;
-            }
-        }
-        text = s->text.ptr ? s->text.ptr : "";
-        len = s->text.len;
-    } else {
-        rc = mo__diag_set(diag, MO_EPARSE, NULL, 0, "text",
-                          "missing (an item needs \"text\" or \"transcript\")");
-        goto out;
-    }
+    const char *text = it.text;
+    size_t len = it.text_len;
     if (len > e->max_text_bytes) {
         rc = mo__diag_set(diag, MO_ELIMIT, NULL, 0, "text",
                           "text is %zu bytes, over the configured limit of %zu", len,
@@ -558,8 +755,6 @@ int mo_moderate(const mo_engine *e, mo_scratch *s, const char *item_json, size_t
         goto out;
 
     /* Field values for the policy. */
-    json_t *author = json_object_get(item, "author");
-    json_t *recipient = json_object_get(item, "recipient");
     for (size_t f = 0; f < e->n_fields; f++) {
         mo_field_value *v = &s->values[f];
         memset(v, 0, sizeof *v);
@@ -573,28 +768,31 @@ int mo_moderate(const mo_engine *e, mo_scratch *s, const char *item_json, size_t
             v->present = 1;
             break;
         case SRC_ITEM_TYPE:
-            set_str(v, json_object_get(item, "type"));
+            set_str(v, it.ctx[MO__ITEM_TYPE], it.ctx_len[MO__ITEM_TYPE]);
             break;
         case SRC_ITEM_SURFACE:
-            set_str(v, json_object_get(item, "surface"));
+            set_str(v, it.ctx[MO__ITEM_SURFACE], it.ctx_len[MO__ITEM_SURFACE]);
             break;
         case SRC_ITEM_REGION:
-            set_str(v, json_object_get(item, "region"));
+            set_str(v, it.ctx[MO__ITEM_REGION], it.ctx_len[MO__ITEM_REGION]);
             break;
         case SRC_ITEM_LANG:
-            set_str(v, json_object_get(item, "lang"));
+            set_str(v, it.ctx[MO__ITEM_LANG], it.ctx_len[MO__ITEM_LANG]);
             break;
         case SRC_TO_MINOR:
-            set_minor(v, recipient);
+            set_minor(v, &it.recipient);
             break;
         case SRC_AUTHOR_ACCOUNT:
-            set_str(v, json_object_get(author, "account_type"));
+            set_str(v, it.author.account_type, it.author.account_type_len);
             break;
         case SRC_AUTHOR_AGE:
-            set_num(v, json_object_get(author, "age"));
+            if (it.author.has_age) {
+                v->num = it.author.age;
+                v->present = 1;
+            }
             break;
         case SRC_AUTHOR_MINOR:
-            set_minor(v, author);
+            set_minor(v, &it.author);
             break;
         }
     }
@@ -602,108 +800,77 @@ int mo_moderate(const mo_engine *e, mo_scratch *s, const char *item_json, size_t
     if ((rc = mo__policy_eval(e->policy, s->values, &pr)) != MO_OK)
         goto out;
 
-    /* The decision, written directly (no intermediate JSON tree). */
-    char did[17], chash[17];
-    /* decision_id = xxh64(item bytes) seeded with the engine version: the
-     * same item under the same configuration always gets the same id. */
-    hex64(did, XXH64(item_json, item_len, e->version_seed));
-    hex64(chash, XXH64(text, len, 0));
+    /* The decision, written directly (no intermediate JSON tree, no printf):
+     * everything that depends only on the configuration is a precomputed
+     * frag (build_frags). */
     mo_buf *o = &s->out;
     o->len = 0;
     int w = 0; /* OR of the write results; any failure is MO_ENOMEM */
-    w |= mo__buf_append(o, "{\"id\":", 6);
-    if (json_is_string(id))
-        w |= mo__buf_json_string(o, json_string_value(id), json_string_length(id));
+    w |= put_lit(o, "{\"id\":");
+    if (it.id_str)
+        w |= mo__buf_json_string(o, it.id_str, it.id_len);
     else
-        w |= mo__buf_printf(o, "%lld", (long long)json_integer_value(id));
-    w |= mo__buf_printf(o, ",\"decision_id\":\"%s\",\"content_hash\":\"%s\",\"action\":\"%s\"", did,
-                        chash, mo__policy_action_name(pr.action));
+        w |= put_i64(o, it.id_int);
+    /* decision_id = xxh64(item bytes) seeded with the engine version: the
+     * same item under the same configuration always gets the same id. */
+    w |= put_lit(o, ",\"decision_id\":\"");
+    w |= put_hex64(o, XXH64(item_json, item_len, e->version_seed));
+    w |= put_lit(o, "\",\"content_hash\":\"");
+    w |= put_hex64(o, XXH64(text, len, 0));
+    w |= put_lit(o, "\",\"action\":\"");
+    w |= put_str(o, mo__policy_action_name(pr.action));
     /* Categories of the enforced, restrictive rules that fired, first seen first. */
-    w |= mo__buf_append(o, ",\"categories\":[", 15);
+    w |= put_lit(o, "\",\"categories\":[");
     int n_cat = 0;
     for (uint32_t h = 0; h < pr.n_hits; h++) {
-        const mo_rule_info *ri = mo__policy_rule(e->policy, pr.hits[h]);
-        if (ri->mode != MO_RULE_MODE_ENFORCE || ri->action == MO_ACTION_ALLOW || !ri->category[0])
+        uint32_t key = e->rule_cat_key[pr.hits[h]];
+        if (key == UINT32_MAX)
             continue;
         int seen = 0;
-        for (uint32_t g = 0; g < h && !seen; g++) {
-            const mo_rule_info *rg = mo__policy_rule(e->policy, pr.hits[g]);
-            seen = rg->mode == MO_RULE_MODE_ENFORCE && rg->action != MO_ACTION_ALLOW &&
-                   !strcmp(rg->category, ri->category);
-        }
-        if (seen)
-            continue;
-        if (n_cat++)
-            w |= mo__buf_append(o, ",", 1);
-        w |= mo__buf_json_string(o, ri->category, strlen(ri->category));
+        for (uint32_t g = 0; g < h && !seen; g++)
+            seen = e->rule_cat_key[pr.hits[g]] == key;
+        if (!seen)
+            w |= put_frag(o, e, e->rule_cat[pr.hits[h]], n_cat++ == 0);
     }
-    w |= mo__buf_append(o, "],\"rules\":[", 11);
-    for (uint32_t h = 0; h < pr.n_hits; h++) {
-        const mo_rule_info *ri = mo__policy_rule(e->policy, pr.hits[h]);
-        w |= mo__buf_append(o, h ? ",{\"id\":" : "{\"id\":", h ? 7 : 6);
-        w |= mo__buf_json_string(o, ri->id, strlen(ri->id));
-        w |= mo__buf_printf(o, ",\"action\":\"%s\",\"mode\":\"%s\",\"category\":",
-                            mo__policy_action_name(ri->action), mo__policy_mode_name(ri->mode));
-        w |= mo__buf_json_string(o, ri->category, strlen(ri->category));
-        w |= mo__buf_append(o, "}", 1);
-    }
-    w |= mo__buf_append(o, "],\"scores\":{", 12);
+    w |= put_lit(o, "],\"rules\":[");
+    for (uint32_t h = 0; h < pr.n_hits; h++)
+        w |= put_frag(o, e, e->rule_json[pr.hits[h]], h == 0);
+    w |= put_lit(o, "],\"scores\":{");
     for (size_t k = 0; k < e->n_labels; k++) {
-        const char *label = mo_model_label(e->model, k);
-        if (k)
-            w |= mo__buf_append(o, ",", 1);
-        w |= mo__buf_json_string(o, label, strlen(label));
-        w |= mo__buf_append(o, ":", 1);
+        w |= put_frag(o, e, e->label_key[k], k == 0);
         w |= mo__buf_num4(o, s->scores[k]);
     }
-    w |= mo__buf_append(o, "},\"signals\":{", 13);
+    w |= put_lit(o, "},\"signals\":{");
     int n_sig = 0;
     for (size_t j = 0; j < e->n_signals; j++) {
         if (s->signals[j] == 0)
             continue;
-        const char *name = mo__detect_signal_name(e->detect, j);
-        if (n_sig++)
-            w |= mo__buf_append(o, ",", 1);
-        w |= mo__buf_json_string(o, name, strlen(name));
-        w |= mo__buf_append(o, ":", 1);
+        w |= put_frag(o, e, e->signal_key[j], n_sig++ == 0);
         w |= mo__buf_num4(o, s->signals[j]);
     }
-    w |= mo__buf_append(o, "},\"evidence\":[", 14);
+    w |= put_lit(o, "},\"evidence\":[");
     for (size_t i = 0; i < n_ev; i++) {
-        const char *name = mo__detect_signal_name(e->detect, ev[i].signal);
-        w |= mo__buf_append(o, i ? ",{\"signal\":" : "{\"signal\":", i ? 11 : 10);
-        w |= mo__buf_json_string(o, name, strlen(name));
-        w |= mo__buf_printf(o, ",\"start\":%u,\"end\":%u", ev[i].start, ev[i].end);
-        /* The user's own bytes; invalid UTF-8 (impossible after jansson's
-         * check, but cheap to guard) would be replaced, never emitted. */
+        w |= put_frag(o, e, e->ev_head[ev[i].signal], i == 0);
+        w |= put_i64(o, ev[i].start);
+        w |= put_lit(o, ",\"end\":");
+        w |= put_i64(o, ev[i].end);
+        /* The user's own bytes; invalid UTF-8 (impossible after the item
+         * parser's check, but cheap to guard) would be replaced, never emitted. */
         if (ev[i].end <= len && ev[i].start < ev[i].end) {
-            w |= mo__buf_append(o, ",\"text\":", 8);
+            w |= put_lit(o, ",\"text\":");
             w |= mo__buf_json_string(o, text + ev[i].start, ev[i].end - ev[i].start);
         }
-        w |= mo__buf_append(o, "}", 1);
+        w |= put_lit(o, "}");
     }
-    const mo_rule_info *by =
-        pr.decided_by != UINT32_MAX ? mo__policy_rule(e->policy, pr.decided_by) : NULL;
-    w |= mo__buf_printf(o, "],\"review\":\"%s\",\"notice\":", mo__policy_review_name(pr.review));
-    if (by && by->notice[0])
-        w |= mo__buf_json_string(o, by->notice, strlen(by->notice));
-    else
-        w |= mo__buf_append(o, "null", 4);
-    if (by && by->ground != MO_GROUND_NONE) {
-        const char *ref = by->ground == MO_GROUND_ILLEGAL ? by->legal_ref : by->terms;
-        w |= mo__buf_printf(
-            o, ",\"ground\":{\"type\":\"%s\",\"ref\":", mo__policy_ground_name(by->ground));
-        w |= mo__buf_json_string(o, ref, strlen(ref));
-        w |= mo__buf_append(o, "}", 1);
-    }
-    const char *pv = mo__policy_version(e->policy);
-    w |= mo__buf_printf(
-        o, ",\"versions\":{\"engine\":\"%s\",\"config\":\"%s\",\"model\":\"%s\",\"policy\":",
-        mo_version(), e->version, e->model_version);
-    w |= mo__buf_json_string(o, pv, strlen(pv));
+    w |= put_lit(o, "],\"review\":\"");
+    w |= put_str(o, mo__policy_review_name(pr.review));
+    w |= put_lit(o, "\",\"notice\":");
+    w |= put_frag(o, e, e->rule_tail[pr.decided_by != UINT32_MAX ? pr.decided_by : e->n_rules], 0);
+    w |= put_frag(o, e, e->versions, 0);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     long long us = (long long)(t1.tv_sec - t0.tv_sec) * 1000000 + (t1.tv_nsec - t0.tv_nsec) / 1000;
-    w |= mo__buf_printf(o, "},\"latency_us\":%lld}", us);
+    w |= put_i64(o, us);
+    w |= mo__buf_append(o, "}", 1); /* also terminates the string */
     if (w) {
         rc = MO_ENOMEM;
         goto out;

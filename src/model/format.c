@@ -411,6 +411,81 @@ int mo_model_load_buffer(const void *buf, size_t len, mo_model **out, mo_diag *d
     return load_common(buf, len, "<buffer>", out, diag);
 }
 
+/* Packs rows [b0, b1) of n: the label bytes of the file's row, zero padding,
+ * the idf byte last. */
+static void pack_range(uint8_t *rows, const uint8_t *src, const uint8_t *idf, size_t L, size_t b0,
+                       size_t b1, size_t n)
+{
+    size_t b = b0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (L == MO__PACKED_IDF) {
+        /* The common 7 labels: one 8-byte load per row (its last byte, the
+         * next row's first, is replaced by the idf byte); the file's last
+         * row, whose load would pass the tensor's end, goes below. */
+        uint64_t *out = (uint64_t *)(void *)rows;
+        for (; b < b1 && b + 1 < n; b++) {
+            uint64_t v;
+            memcpy(&v, src + b * L, sizeof v);
+            v &= ~((uint64_t)0xFF << (8 * MO__PACKED_IDF));
+            out[b] = v | (uint64_t)idf[b] << (8 * MO__PACKED_IDF);
+        }
+    }
+#endif
+    for (; b < b1; b++) {
+        uint8_t *row = rows + b * MO__PACKED_ROW;
+        for (size_t l = 0; l < MO__PACKED_ROW; l++)
+            row[l] = l < L ? src[b * L + l] : 0;
+        row[MO__PACKED_IDF] = idf[b];
+    }
+}
+
+/* Drops the whole file pages in [*from, to) from this process (they were
+ * copied; the page cache keeps them) and moves *from past them. */
+static void release_pages(uintptr_t *from, uintptr_t to)
+{
+    uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t a = (*from + pg - 1) & ~(pg - 1), e = to & ~(pg - 1);
+    if (e > a && madvise((void *)a, e - a, MADV_DONTNEED) == 0)
+        *from = e;
+}
+
+/* Builds m->packed (see struct mo_model) when the model qualifies. The rows
+ * are read at random, one per feature, so the table goes into anonymous
+ * memory aligned to 2 MiB and advised for transparent huge pages (fewer TLB
+ * misses than the file mapping's 4 KiB pages). For a mapped file, the pages
+ * of the copied tensors are released as the copy goes, so the peak memory
+ * grows by about one chunk, not by the table. Optional: if anything fails,
+ * inference keeps reading the tensors in place, with the same results. */
+static void pack_rows(mo_model *m)
+{
+    const mo__weights *w = &m->w;
+    size_t L = w->n_labels, n = w->n_buckets;
+    if (!w->w_i8 || !w->idf || L > MO__PACKED_LABELS)
+        return;
+    const size_t huge = (size_t)2 << 20, chunk = (size_t)1 << 16; /* rows per step */
+    size_t bytes = n * MO__PACKED_ROW, len = bytes + huge;
+    void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (map == MAP_FAILED)
+        return;
+    uint8_t *rows = (uint8_t *)(((uintptr_t)map + huge - 1) & ~(uintptr_t)(huge - 1));
+#ifdef MADV_HUGEPAGE
+    madvise(rows, bytes, MADV_HUGEPAGE);
+#endif
+    const uint8_t *src = (const uint8_t *)w->w_i8;
+    uintptr_t src_done = (uintptr_t)src, idf_done = (uintptr_t)w->idf;
+    for (size_t b0 = 0; b0 < n; b0 += chunk) {
+        size_t b1 = n - b0 < chunk ? n : b0 + chunk;
+        pack_range(rows, src, w->idf, L, b0, b1, n);
+        if (m->is_mapped) {
+            release_pages(&src_done, (uintptr_t)(src + b1 * L));
+            release_pages(&idf_done, (uintptr_t)(w->idf + b1));
+        }
+    }
+    m->packed = rows;
+    m->packed_map = map;
+    m->packed_map_len = len;
+}
+
 int mo_model_load(const char *path, mo_model **out, mo_diag *diag)
 {
     if (!out || !path)
@@ -447,6 +522,7 @@ int mo_model_load(const char *path, mo_model **out, mo_diag *diag)
         return rc;
     }
     (*out)->is_mapped = 1;
+    pack_rows(*out);
     return MO_OK;
 }
 
@@ -466,6 +542,8 @@ void mo_model_free(mo_model *m)
     mo__free(m->meta_json);
     if (m->is_mapped)
         munmap((void *)m->base, m->size);
+    if (m->packed_map)
+        munmap(m->packed_map, m->packed_map_len);
     mo__free(m);
 }
 

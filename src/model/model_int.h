@@ -159,6 +159,10 @@ void mo__tfidf_free(mo__tfidf *t);
 int mo__tfidf_values(mo__tfidf *t, const uint8_t *idf, const uint32_t *ids, size_t n, size_t n_word,
                      size_t *n_out);
 
+/* The same with bucket b's idf byte at idf[b * stride] (the packed rows). */
+int mo__tfidf_values_strided(mo__tfidf *t, const uint8_t *idf, size_t stride, const uint32_t *ids,
+                             size_t n, size_t n_word, size_t *n_out);
+
 /* The idf byte of a bucket found in df of n_docs training texts. */
 uint8_t mo__idf_quantize(size_t df, size_t n_docs);
 
@@ -189,7 +193,19 @@ struct mo_model {
     size_t n_classes;    /* labels in the mutually exclusive group; 0 = none */
     uint32_t *class_idx; /* (n_classes) owned: label index of each class */
     float *class_w;      /* (n_classes) owned: decision weights (classes.c) */
+    /* Inference layout of an int8 tf-idf model of at most MO__PACKED_LABELS
+     * labels (format.c, mo__model_pack): one 8-byte row per bucket, the
+     * label weights then the idf byte at MO__PACKED_IDF, so a feature's two
+     * lookups share one cache line. NULL when not built (then inference
+     * reads the tensors in place). Owned: an anonymous mapping. */
+    const uint8_t *packed;
+    void *packed_map;      /* the mapping behind packed */
+    size_t packed_map_len; /* its length */
 };
+
+#define MO__PACKED_ROW 8
+#define MO__PACKED_LABELS 7
+#define MO__PACKED_IDF 7
 
 /* ==== Datasets (jsonl.c) ==== */
 

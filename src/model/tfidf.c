@@ -75,8 +75,10 @@ static const float sublinear[8] = {0.0f,        1.0f,        1.69314718f, 2.0986
                                    2.38629436f, 2.60943791f, 2.79175947f, 2.94591015f};
 
 /* Appends the distinct buckets of ids[0..n) with their normalized values to
- * t->ids/t->vals from index k; returns the new count. */
-static size_t add_block(mo__tfidf *t, const uint8_t *idf, const uint32_t *ids, size_t n, size_t k)
+ * t->ids/t->vals from index k; returns the new count. Bucket b's idf byte is
+ * idf[b * stride]. */
+static inline size_t add_block(mo__tfidf *t, const uint8_t *idf, size_t stride, const uint32_t *ids,
+                               size_t n, size_t k)
 {
     if (!n)
         return k;
@@ -90,7 +92,10 @@ static size_t add_block(mo__tfidf *t, const uint8_t *idf, const uint32_t *ids, s
     /* Count: vals hold tf while counting. */
     for (size_t i = 0; i < n; i++) {
         uint32_t id = ids[i];
-        if (!idf[id])
+        /* idf bytes are scattered over the table: fetch ahead to overlap misses. */
+        if (i + MO__PREFETCH < n)
+            __builtin_prefetch(idf + (size_t)ids[i + MO__PREFETCH] * stride);
+        if (!idf[(size_t)id * stride])
             continue;
         size_t h = (size_t)((id * 0x9E3779B1u) >> 7) & mask;
         while (sl[h].stamp == stamp && sl[h].id != id)
@@ -107,7 +112,7 @@ static size_t add_block(mo__tfidf *t, const uint8_t *idf, const uint32_t *ids, s
     for (size_t j = k0; j < k; j++) {
         float tf = t->vals[j];
         float sub = tf < 8 ? sublinear[(int)tf] : 1.0f + logf(tf);
-        float v = sub * (float)idf[t->ids[j]] * (1.0f / MO__IDF_SCALE);
+        float v = sub * (float)idf[(size_t)t->ids[j] * stride] * (1.0f / MO__IDF_SCALE);
         t->vals[j] = v;
         ss += (double)v * v;
     }
@@ -117,18 +122,24 @@ static size_t add_block(mo__tfidf *t, const uint8_t *idf, const uint32_t *ids, s
     return k;
 }
 
-int mo__tfidf_values(mo__tfidf *t, const uint8_t *idf, const uint32_t *ids, size_t n, size_t n_word,
-                     size_t *n_out)
+int mo__tfidf_values_strided(mo__tfidf *t, const uint8_t *idf, size_t stride, const uint32_t *ids,
+                             size_t n, size_t n_word, size_t *n_out)
 {
     *n_out = 0;
     if (n_word > n)
         n_word = n;
     if (reserve(t, n) != MO_OK)
         return MO_ENOMEM;
-    size_t k = add_block(t, idf, ids, n_word, 0);
-    k = add_block(t, idf, ids + n_word, n - n_word, k);
+    size_t k = add_block(t, idf, stride, ids, n_word, 0);
+    k = add_block(t, idf, stride, ids + n_word, n - n_word, k);
     *n_out = k;
     return MO_OK;
+}
+
+int mo__tfidf_values(mo__tfidf *t, const uint8_t *idf, const uint32_t *ids, size_t n, size_t n_word,
+                     size_t *n_out)
+{
+    return mo__tfidf_values_strided(t, idf, 1, ids, n, n_word, n_out);
 }
 
 uint8_t mo__idf_quantize(size_t df, size_t n_docs)

@@ -207,6 +207,25 @@ static void add_char_ngrams(mo_featurizer *f, const char *s, size_t n, size_t *k
 {
     const mo_feat_config *c = &f->cfg;
     char *b = f->cbuf;
+    unsigned char any_high = 0;
+    for (size_t i = 0; i < n; i++)
+        any_high |= (unsigned char)s[i];
+    if (!(any_high & 0x80)) {
+        /* An ASCII word: one byte per code point, so an n-gram is len bytes
+         * at st; the same ids as the general loop below, without offsets. */
+        size_t m = n < MAX_WORD_CPS ? n : MAX_WORD_CPS, n_cps = m + 2;
+        b[0] = '<';
+        memcpy(b + 1, s, m);
+        b[m + 1] = '>';
+        uint64_t seed = c->hash_seed ^ SALT_CHAR;
+        uint32_t mask = f->mask, *ids = f->cids;
+        size_t kk = *k;
+        for (size_t len = c->char_min; len <= c->char_max && len <= n_cps; len++)
+            for (size_t st = 0; st + len <= n_cps; st++)
+                ids[kk++] = (uint32_t)XXH3_64bits_withSeed(b + st, len, seed) & mask;
+        *k = kk;
+        return;
+    }
     uint16_t *offs = f->offs;
     size_t n_cps = 0, pos = 1;
     b[0] = '<';
@@ -218,9 +237,8 @@ static void add_char_ngrams(mo_featurizer *f, const char *s, size_t n, size_t *k
         while (i + cl < n && (u[i + cl] & 0xC0) == 0x80 && cl < 4)
             cl++;
         offs[n_cps++] = (uint16_t)pos;
-        memcpy(b + pos, s + i, cl);
-        pos += cl;
-        i += cl;
+        for (size_t q = 0; q < cl; q++) /* 1-4 bytes: no memcpy call */
+            b[pos++] = s[i++];
     }
     offs[n_cps++] = (uint16_t)pos;
     b[pos++] = '>';
