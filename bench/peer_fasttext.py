@@ -36,6 +36,9 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from predfile import write_pred  # noqa: E402
+
 LR_GRID = (0.1, 0.5, 1.0)
 SMALL = 15000  # known training items below which a label gets 25 epochs, else 10
 COMMON = ["-wordNgrams", "2", "-minn", "3", "-maxn", "5", "-dim", "50",
@@ -171,15 +174,6 @@ def run_label(k, wd, train, dev, n_test, bucket, dev_out):
     return k, (ste, sdv_all), th, info
 
 
-def write_pred(path, rows, scores, labels, thresholds):
-    with open(path, "w", encoding="utf-8") as f:
-        for i, (id_, _, _) in enumerate(rows):
-            o = {"id": id_, "scores": {k: round(scores[k][i], 6) for k in labels}}
-            if i == 0 and thresholds:
-                o["thresholds"] = {k: round(thresholds[k], 6) for k in labels}
-            f.write(json.dumps(o, ensure_ascii=False, separators=(",", ":")) + "\n")
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--train", required=True)
@@ -206,10 +200,10 @@ def main():
                                                   a.dev_output), labels))
     finally:
         shutil.rmtree(wd, ignore_errors=True)
-    write_pred(a.output, test, {k: s[0] for k, s, _, _ in res}, labels,
+    write_pred(a.output, [r[0] for r in test], {k: s[0] for k, s, _, _ in res}, labels,
                {k: th for k, _, th, _ in res})
     if a.dev_output:
-        write_pred(a.dev_output, dev, {k: s[1] for k, s, _, _ in res}, labels, None)
+        write_pred(a.dev_output, [r[0] for r in dev], {k: s[1] for k, s, _, _ in res}, labels, None)
     for k, _, _, info in res:
         sys.stderr.write("fasttext %s: %s\n" % (k, json.dumps(info)))
 

@@ -21,9 +21,13 @@ Deterministic (liblinear with random_state=1).  Prints the chosen settings
 and timings on stderr.
 """
 import argparse
+import os
 import json
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from predfile import write_pred  # noqa: E402
 
 import numpy as np
 import scipy.sparse as sp
@@ -81,15 +85,6 @@ def fit_label(k, Xtr, Ytr, Xdv, Ydv, Xte):
     return k, (ste, sdv_all), th, {"C": c, "class_weight": cw, "dev_ap": round(ap, 4),
                         "dev_best_f1": round(f1, 4), "threshold": round(th, 6),
                         "n_train": int(len(itr)), "pos_train": int(ytr.sum())}
-
-
-def write_pred(path, ids, scores, labels, thresholds):
-    with open(path, "w", encoding="utf-8") as f:
-        for i, id_ in enumerate(ids):
-            o = {"id": id_, "scores": {k: round(float(scores[k][i]), 6) for k in labels}}
-            if i == 0 and thresholds:
-                o["thresholds"] = {k: round(thresholds[k], 6) for k in labels}
-            f.write(json.dumps(o, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
 def main():

@@ -64,6 +64,10 @@ void mo__buf_free(mo_buf *b);
 /* Appends s (n bytes) as a JSON string literal, quotes included; control
  * characters are escaped and invalid UTF-8 bytes become U+FFFD. */
 int mo__buf_json_string(mo_buf *b, const char *s, size_t n);
+/* Length of the valid UTF-8 sequence at s (n >= 1 bytes left): 1 for ASCII,
+ * 2..4, or 0 when invalid (overlong forms, surrogates, past U+10FFFF, a
+ * truncated or broken sequence), as in jansson's utf8_check_full. */
+size_t mo__utf8_len(const unsigned char *s, size_t n);
 /* Appends a finite number rounded to 4 decimals in its shortest form
  * ("0.9312", "1", "-0.5"); NaN and infinities as null. */
 int mo__buf_num4(mo_buf *b, double x);

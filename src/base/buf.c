@@ -63,8 +63,7 @@ void mo__buf_free(mo_buf *b)
     b->len = b->cap = 0;
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 when invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+size_t mo__utf8_len(const unsigned char *s, size_t n)
 {
     unsigned c = s[0], cp, len;
     if (c < 0x80)
@@ -120,7 +119,7 @@ int mo__buf_json_string(mo_buf *b, const char *s, size_t n)
             }
             p++;
         } else {
-            size_t l = utf8_len(p, (size_t)(end - p));
+            size_t l = mo__utf8_len(p, (size_t)(end - p));
             if (!l) {
                 memcpy(d, "\xEF\xBF\xBD", 3);
                 d += 3;

@@ -30,31 +30,23 @@ static void skip_ws(scan *s)
         s->p++;
 }
 
-/* Length of the valid UTF-8 sequence at p (n bytes left; p[0] >= 0x80), 0
- * when invalid: overlong forms, surrogates and code points past U+10FFFF
- * are invalid, as in jansson's utf8_check_full. */
-static size_t utf8_len(const unsigned char *p, size_t n)
+/* After a member or element of a container closed by `close`: 1 when the
+ * container ends (close consumed), 2 after a ',' (consumed, whitespace
+ * skipped: another member follows), 0 on anything else. */
+static int after_value(scan *s, unsigned char close)
 {
-    unsigned c = p[0], cp, len;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF)
-        len = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4)
-        len = 4, cp = c & 0x07;
-    else
+    skip_ws(s);
+    if (s->p >= s->end)
         return 0;
-    if (len > n)
-        return 0;
-    for (unsigned i = 1; i < len; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3F);
+    if (*s->p == close) {
+        s->p++;
+        return 1;
     }
-    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+    if (*s->p != ',')
         return 0;
-    return len;
+    s->p++;
+    skip_ws(s);
+    return 2;
 }
 
 /* The 4 hex digits at p as a number, or -1. */
@@ -172,7 +164,7 @@ static int read_string(scan *s, const char **out, size_t *n)
         if (c < 0x80) {
             p++;
         } else {
-            size_t l = utf8_len(p, (size_t)(end - p));
+            size_t l = mo__utf8_len(p, (size_t)(end - p));
             if (!l)
                 return 0;
             p += l;
@@ -200,7 +192,7 @@ static int read_string(scan *s, const char **out, size_t *n)
             *d++ = (char)c;
             s->p++;
         } else {
-            size_t l = utf8_len(s->p, (size_t)(end - s->p));
+            size_t l = mo__utf8_len(s->p, (size_t)(end - s->p));
             if (!l)
                 return 0;
             memcpy(d, s->p, l);
@@ -322,17 +314,9 @@ static int skip_value(scan *s, int depth)
             }
             if (!skip_value(s, depth + 1))
                 return 0;
-            skip_ws(s);
-            if (s->p >= s->end)
-                return 0;
-            if (*s->p == close) {
-                s->p++;
-                return 1;
-            }
-            if (*s->p != ',')
-                return 0;
-            s->p++;
-            skip_ws(s);
+            int next = after_value(s, close);
+            if (next != 2)
+                return next;
         }
     }
     default: {
@@ -369,17 +353,9 @@ static int read_object(scan *s, int depth, member_fn member, void *user)
         skip_ws(s);
         if (!member(s, k, kn, user, depth + 1))
             return 0;
-        skip_ws(s);
-        if (s->p >= s->end)
-            return 0;
-        if (*s->p == '}') {
-            s->p++;
-            return 1;
-        }
-        if (*s->p != ',')
-            return 0;
-        s->p++;
-        skip_ws(s);
+        int next = after_value(s, '}');
+        if (next != 2)
+            return next;
     }
 }
 

@@ -176,7 +176,20 @@ static void test_train_with_classes(void **state)
     assert_int_equal(mo_model_predict(m, s, t, strlen(t), sc, NULL), MO_OK);
     int c = mo_model_predict_class(m, sc);
     assert_true(c >= 0 && c < 3);
-    assert_true(sc[c] > 0);
+    /* The class is the weighted argmax of these scores, weights as stored. */
+    int best = -1;
+    float best_v = -1;
+    for (size_t k = 0; k < 3; k++) {
+        float wk;
+        int l = mo_model_class(m, k, &wk);
+        assert_true(l >= 0 && l < 3 && wk > 0);
+        if (wk * sc[l] > best_v) {
+            best_v = wk * sc[l];
+            best = l;
+        }
+    }
+    assert_int_equal(c, best);
+    assert_int_equal(mo_model_class(m, 3, NULL), -1);
     mo_model_scratch_free(s);
     mo_model_free(m);
     unlink(out);
