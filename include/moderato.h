@@ -215,6 +215,13 @@ MO_API int mo_model_predict(const mo_model *model, mo_model_scratch *s, const ch
 
 /* ==== Training ==== */
 
+/** Naive-Bayes feature scaling of a label's head (mo_train_options.nb). */
+typedef enum mo_nb_mode {
+    MO_NB_OFF = 0,  /* plain tf-idf features */
+    MO_NB_ON = 1,   /* every head sees features scaled by its NB log-count ratio */
+    MO_NB_AUTO = 2  /* train both per label, keep the higher dev PR-AUC (default) */
+} mo_nb_mode;
+
 /** Training options; mo_train_options_default() fills sensible values. */
 typedef struct mo_train_options {
     uint64_t seed;               /* PRNG seed for shuffling and init */
@@ -225,6 +232,8 @@ typedef struct mo_train_options {
     uint32_t char_min, char_max; /* char n-gram lengths, 0 = none */
     float lr;                    /* AdaGrad base learning rate */
     float l2;                    /* L2 penalty per example */
+    int nb;                      /* mo_nb_mode (default MO_NB_AUTO) */
+    float nb_alpha;              /* add-alpha smoothing of the NB ratios (default 1) */
     float target_precision;      /* operating thresholds aim for this precision on dev */
     int class_weight;            /* 0 = none (default), 1 = positives weigh sqrt(neg/pos), max 10 */
     int quantize;                /* store weights as int8 */

@@ -5,7 +5,18 @@
  * linearly decaying rate and L2, averaged weights (Polyak-Ruppert), masked
  * unknown labels, deterministic shuffling (mo_rng), early stopping on dev
  * macro PR-AUC, optional int8 quantization, Platt calibration and per-label
- * operating thresholds on dev. The result is
+ * operating thresholds on dev.
+ *
+ * NB scaling (Wang & Manning 2012, "NBSVM"): a head may see every feature
+ * scaled by its naive-Bayes log-count ratio for that label, r = log(rate of
+ * the bucket in positive texts / rate in negative texts), add-alpha smoothed.
+ * The L2 penalty then favours the buckets whose counts already separate the
+ * classes. Since the logit is sum_k v_k r_k w_k, r folds into the stored
+ * weights and inference is unchanged. With --nb auto every label trains both
+ * a plain and an NB head side by side; both are linear in the same features,
+ * so their blend (1 - m) * plain + m * NB is one weight vector, and the mix
+ * m in {0, 1/4, 1/2, 3/4, 1} with the highest dev PR-AUC is kept. The result
+ * is
  * written atomically as a model file (format.c). Single-threaded, so one seed
  * and one data set give a byte-identical file. Uses base and text.
  */
@@ -38,6 +49,8 @@ void mo_train_options_default(mo_train_options *opt)
     opt->char_max = 5;
     opt->lr = 0.5f;
     opt->l2 = 1e-5f;
+    opt->nb = MO_NB_AUTO;
+    opt->nb_alpha = 1.0f;
     opt->target_precision = 0.8f;
     opt->quantize = 1;
     opt->verbose = 0;
@@ -57,13 +70,16 @@ typedef struct trainer {
     const mo_train_options *opt;
     size_t L; /* labels */
     size_t n_buckets;
-    float *w;               /* (n_buckets, L) weights */
-    float *u;               /* (n_buckets, L) step-weighted sums of updates, for the average */
-    float *b, *ub;          /* (L) bias and its sum of step-weighted updates */
+    float *w;               /* (n_buckets, H) weights */
+    float *u;               /* (n_buckets, H) step-weighted sums of updates, for the average */
+    float *b, *ub;          /* (H) bias and its sum of step-weighted updates */
     float *avg_w, *avg_b;   /* averaged weights of the current epoch */
     float *best_w, *best_b; /* (averaged) weights of the best dev epoch */
-    float *pos_weight;      /* (L) weight of a positive example */
-    float *z, *grad;        /* (L) scratch */
+    float *pos_weight;      /* (H) weight of a positive example */
+    float *z, *grad;        /* (H) scratch */
+    size_t H;               /* heads: L, or 2L when plain and NB heads train side by side */
+    size_t *lab;            /* (H) label of each head */
+    float *r;               /* (n_buckets, H) feature scale per head (NB ratio or 1), or NULL */
     double step;            /* SGD steps taken, from 1 */
     double n_steps;         /* steps the rate decays over (epochs * examples) */
 } trainer;
@@ -81,7 +97,8 @@ static double now_s(void)
  * u accumulating step * update, the mean of all iterates is w - u / step. */
 static double train_step(trainer *t, const valued *ds, const int8_t *ys, size_t e)
 {
-    size_t L = t->L;
+    size_t L = t->L, H = t->H;
+    const size_t *lab = t->lab;
     const uint32_t *ids = ds->ids + ds->off[e];
     const float *v = ds->vals + ds->off[e];
     size_t n = ds->off[e + 1] - ds->off[e];
@@ -92,58 +109,113 @@ static double train_step(trainer *t, const valued *ds, const int8_t *ys, size_t 
     float c = (float)t->step;
     float *z = t->z, *gr = t->grad;
     int any = 0;
-    for (size_t l = 0; l < L; l++)
-        z[l] = 0;
+    for (size_t h = 0; h < H; h++)
+        z[h] = 0;
     for (size_t i = 0; i < n; i++) {
-        const float *row = t->w + (size_t)ids[i] * L;
-        for (size_t l = 0; l < L; l++)
-            z[l] += v[i] * row[l];
+        const float *row = t->w + (size_t)ids[i] * H;
+        if (t->r) {
+            const float *rr = t->r + (size_t)ids[i] * H;
+            for (size_t h = 0; h < H; h++)
+                z[h] += v[i] * rr[h] * row[h];
+        } else {
+            for (size_t h = 0; h < H; h++)
+                z[h] += v[i] * row[h];
+        }
     }
     double loss = 0;
-    for (size_t l = 0; l < L; l++) {
-        if (y[l] < 0) {
-            gr[l] = 0;
+    for (size_t h = 0; h < H; h++) {
+        int8_t yl = y[lab[h]];
+        if (yl < 0) {
+            gr[h] = 0;
             continue;
         }
         any = 1;
-        float zl = t->b[l] + z[l];
+        float zl = t->b[h] + z[h];
         float p = mo__sigmoid(zl);
-        float cw = y[l] ? t->pos_weight[l] : 1.0f;
-        gr[l] = (p - (float)y[l]) * cw;
-        /* log(1 + exp(-s zl)) with s = +-1, computed stably. */
-        float s = y[l] ? zl : -zl;
-        loss += cw * (s > 0 ? log1p(exp(-s)) : -s + log1p(exp(s)));
-        float d = lr * gr[l];
-        t->b[l] -= d;
-        t->ub[l] -= c * d;
+        float cw = yl ? t->pos_weight[h] : 1.0f;
+        gr[h] = (p - (float)yl) * cw;
+        /* log(1 + exp(-s zl)) with s = +-1, computed stably; the loss
+         * reported is the first L heads' (one per label). */
+        float s = yl ? zl : -zl;
+        if (h < L)
+            loss += cw * (s > 0 ? log1p(exp(-s)) : -s + log1p(exp(s)));
+        float d = lr * gr[h];
+        t->b[h] -= d;
+        t->ub[h] -= c * d;
     }
     if (!any)
         return 0;
     for (size_t i = 0; i < n; i++) {
-        float *row = t->w + (size_t)ids[i] * L;
-        float *urow = t->u + (size_t)ids[i] * L;
-        for (size_t l = 0; l < L; l++) {
-            if (y[l] < 0)
+        float *row = t->w + (size_t)ids[i] * H;
+        float *urow = t->u + (size_t)ids[i] * H;
+        const float *rr = t->r ? t->r + (size_t)ids[i] * H : NULL;
+        for (size_t h = 0; h < H; h++) {
+            if (y[lab[h]] < 0)
                 continue; /* unknown: this label's weights are untouched */
             /* L2 on the rows an example touches: frequent buckets are pulled
              * to 0 more often, as in fastText-style sparse SGD. */
-            float d = lr * (gr[l] * v[i] + l2 * row[l]);
-            row[l] -= d;
-            urow[l] -= c * d;
+            float x = rr ? v[i] * rr[h] : v[i];
+            float d = lr * (gr[h] * x + l2 * row[h]);
+            row[h] -= d;
+            urow[h] -= c * d;
         }
     }
     return isfinite(loss) ? loss : NAN;
 }
 
-/* Writes the average of all iterates so far into avg_w/avg_b. */
+/* Writes the average of all iterates so far into avg_w/avg_b, with the
+ * feature scales folded in (so avg_w scores unscaled tf-idf values). */
 static void average_weights(trainer *t)
 {
-    size_t nw = t->n_buckets * t->L;
+    size_t nw = t->n_buckets * t->H;
     float inv = t->step > 0 ? (float)(1.0 / t->step) : 0.0f;
-    for (size_t k = 0; k < nw; k++)
-        t->avg_w[k] = t->w[k] - t->u[k] * inv;
-    for (size_t l = 0; l < t->L; l++)
-        t->avg_b[l] = t->b[l] - t->ub[l] * inv;
+    if (t->r) {
+        for (size_t k = 0; k < nw; k++)
+            t->avg_w[k] = (t->w[k] - t->u[k] * inv) * t->r[k];
+    } else {
+        for (size_t k = 0; k < nw; k++)
+            t->avg_w[k] = t->w[k] - t->u[k] * inv;
+    }
+    for (size_t h = 0; h < t->H; h++)
+        t->avg_b[h] = t->b[h] - t->ub[h] * inv;
+}
+
+/* Fills t->r (n_buckets, H) with each head's feature scale: 1 for a plain
+ * head, for an NB head its label's log-count ratio per bucket, from the
+ * training examples where the label is known:
+ *   r = log(((pos_k + a) / (P + 2a)) / ((neg_k + a) / (N + 2a)))
+ * with pos_k / neg_k the positive / negative texts containing bucket k and
+ * P / N all positive / negative texts. cnt is (n_buckets, H) scratch (the
+ * counts of negatives; r holds the positives' while counting). */
+static void nb_ratios(trainer *t, const valued *vtr, const int8_t *ys, const size_t *idx, size_t n,
+                      const int *is_nb, float alpha, float *cnt)
+{
+    size_t H = t->H, L = t->L, nw = t->n_buckets * H;
+    double P[2 * MO__MODEL_MAX_LABELS] = {0}, N[2 * MO__MODEL_MAX_LABELS] = {0};
+    memset(t->r, 0, nw * sizeof *t->r);
+    memset(cnt, 0, nw * sizeof *cnt);
+    for (size_t j = 0; j < n; j++) {
+        size_t e = idx[j];
+        const int8_t *y = ys + e * L;
+        for (size_t h = 0; h < H; h++) {
+            if (!is_nb[h] || y[t->lab[h]] < 0)
+                continue;
+            float *dst = y[t->lab[h]] ? t->r : cnt;
+            (y[t->lab[h]] ? P : N)[h] += 1;
+            for (size_t i = vtr->off[e]; i < vtr->off[e + 1]; i++)
+                dst[(size_t)vtr->ids[i] * H + h] += 1;
+        }
+    }
+    for (size_t k = 0; k < nw; k++) {
+        size_t h = k % H;
+        if (!is_nb[h]) {
+            t->r[k] = 1.0f;
+            continue;
+        }
+        double pr = (t->r[k] + alpha) / (P[h] + 2 * alpha);
+        double nr = (cnt[k] + alpha) / (N[h] + 2 * alpha);
+        t->r[k] = (float)log(pr / nr);
+    }
 }
 
 /* Converts ds's ids into distinct buckets with tf-idf values (*out). */
@@ -178,24 +250,24 @@ static void valued_free(valued *v)
     memset(v, 0, sizeof *v);
 }
 
-/* Scores (probabilities) of dev with weights w, per label in column layout
- * cols[l * n + i]; also the mean masked log loss. */
+/* Scores (probabilities) of dev with weights w (w->n_labels heads), per
+ * head in column layout cols[h * n + i]; also the mean masked log loss. */
 static double dev_scores(trainer *t, const mo__weights *w, const valued *dv, const int8_t *ys,
                          const size_t *idx, size_t n, float *cols, float *facc)
 {
-    size_t L = t->L;
+    size_t L = t->L, H = w->n_labels;
     double loss = 0;
     size_t k = 0;
     for (size_t j = 0; j < n; j++) {
         size_t e = idx[j];
         mo__weights_logits_values(w, dv->ids + dv->off[e], dv->vals + dv->off[e],
                                   dv->off[e + 1] - dv->off[e], facc, t->z);
-        for (size_t l = 0; l < L; l++) {
+        for (size_t l = 0; l < H; l++) {
             float p = mo__sigmoid(t->z[l]);
             cols[l * n + j] = p;
-            int8_t y = ys[e * L + l];
-            if (y < 0)
-                continue;
+            int8_t y = ys[e * L + t->lab[l]];
+            if (y < 0 || l >= L)
+                continue; /* the loss is the first L heads' */
             double q = p < 1e-7f ? 1e-7 : p > 1 - 1e-7f ? 1 - 1e-7 : p;
             loss -= y ? log(q) : log(1 - q);
             k++;
@@ -252,11 +324,12 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
     if (opt.hash_bits < 10 || opt.hash_bits > 26 || opt.word_ngrams < 1 || opt.word_ngrams > 2 ||
         opt.char_max > 8 || opt.char_min > opt.char_max || (opt.char_max && !opt.char_min) ||
         opt.epochs < 1 || !(opt.lr > 0) || !(opt.l2 >= 0) || !(opt.target_precision > 0) ||
-        !(opt.target_precision <= 1))
+        !(opt.target_precision <= 1) || opt.nb < MO_NB_OFF || opt.nb > MO_NB_AUTO ||
+        !(opt.nb_alpha > 0) || !(opt.nb_alpha <= 1e6f))
         return mo__diag_set(diag, MO_EINVAL, NULL, 0, "options",
                             "invalid training options (hash_bits 10..26, word_ngrams 1..2, "
                             "char_min <= char_max <= 8, epochs >= 1, lr > 0, l2 >= 0, "
-                            "0 < target_precision <= 1)");
+                            "0 < target_precision <= 1, nb off/on/auto, 0 < nb_alpha <= 1e6)");
 
     int rc = MO_OK;
     char **names = NULL;
@@ -391,32 +464,43 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
     double t_load = now_s() - t0;
 
     /* ---- Trainer state ---- */
+    /* Heads: one per label, plain or NB-scaled; with MO_NB_AUTO both, the
+     * plain heads first (head h < L is label h, head L + l label l's NB). */
     t.opt = &opt;
     t.L = L;
+    t.H = opt.nb == MO_NB_AUTO ? 2 * L : L;
+    size_t H = t.H;
     t.n_buckets = (size_t)1 << opt.hash_bits;
-    size_t nw = t.n_buckets * L;
+    size_t nw = t.n_buckets * H;
     t.w = mo__calloc(nw, sizeof(float));
     t.u = mo__calloc(nw, sizeof(float));
     t.avg_w = mo__calloc(nw, sizeof(float));
     t.best_w = mo__calloc(nw, sizeof(float));
-    t.b = mo__calloc(L, sizeof(float));
-    t.ub = mo__calloc(L, sizeof(float));
-    t.avg_b = mo__calloc(L, sizeof(float));
-    t.best_b = mo__calloc(L, sizeof(float));
-    t.pos_weight = mo__calloc(L, sizeof(float));
-    t.z = mo__calloc(L, sizeof(float));
-    t.grad = mo__calloc(L, sizeof(float));
-    cols = mo__calloc(L * (n_dv ? n_dv : 1), sizeof(float));
+    t.r = opt.nb != MO_NB_OFF ? mo__calloc(nw, sizeof(float)) : NULL;
+    t.lab = mo__calloc(H, sizeof *t.lab);
+    t.b = mo__calloc(H, sizeof(float));
+    t.ub = mo__calloc(H, sizeof(float));
+    t.avg_b = mo__calloc(H, sizeof(float));
+    t.best_b = mo__calloc(H, sizeof(float));
+    t.pos_weight = mo__calloc(H, sizeof(float));
+    t.z = mo__calloc(H, sizeof(float));
+    t.grad = mo__calloc(H, sizeof(float));
+    cols = mo__calloc(H * (n_dv ? n_dv : 1), sizeof(float));
     raw_cols = mo__calloc(L * (n_dv ? n_dv : 1), sizeof(float));
-    ycols = mo__calloc(L * (n_dv ? n_dv : 1), 1);
-    facc = mo__calloc(L, sizeof *facc);
-    per_ap = mo__calloc(L, sizeof *per_ap);
+    ycols = mo__calloc(H * (n_dv ? n_dv : 1), 1);
+    facc = mo__calloc(H, sizeof *facc);
+    per_ap = mo__calloc(H, sizeof *per_ap);
     pa = mo__calloc(L, sizeof *pa);
     pb = mo__calloc(L, sizeof *pb);
-    if (!t.w || !t.u || !t.avg_w || !t.best_w || !t.b || !t.ub || !t.avg_b || !t.best_b ||
-        !t.pos_weight || !t.z || !t.grad || !cols || !raw_cols || !ycols || !facc || !per_ap ||
-        !pa || !pb)
+    if (!t.w || !t.u || !t.avg_w || !t.best_w || (opt.nb != MO_NB_OFF && !t.r) || !t.lab ||
+        !t.b || !t.ub || !t.avg_b || !t.best_b || !t.pos_weight || !t.z || !t.grad || !cols ||
+        !raw_cols || !ycols || !facc || !per_ap || !pa || !pb)
         goto nomem;
+    int is_nb[2 * MO__MODEL_MAX_LABELS];
+    for (size_t h = 0; h < H; h++) {
+        t.lab[h] = h % L;
+        is_nb[h] = opt.nb == MO_NB_ON || (opt.nb == MO_NB_AUTO && h >= L);
+    }
 
     /* ---- idf from the training texts, and tf-idf values of every example ---- */
     idf = mo__calloc(t.n_buckets, 1);
@@ -448,8 +532,10 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
     mo__free(dv.ids);
     tr.ids = dv.ids = NULL;
     for (size_t j = 0; j < n_dv; j++)
-        for (size_t l = 0; l < L; l++)
-            ycols[l * n_dv + j] = dvp->y[dv_idx[j] * L + l];
+        for (size_t h = 0; h < H; h++)
+            ycols[h * n_dv + j] = dvp->y[dv_idx[j] * L + t.lab[h]];
+    if (t.r) /* avg_w is free until the first epoch: the counts' scratch */
+        nb_ratios(&t, &vtr, tr.y, tr_idx, n_tr, is_nb, opt.nb_alpha, t.avg_w);
     for (size_t l = 0; l < L; l++) {
         size_t pos = 0, neg = 0;
         for (size_t j = 0; j < n_tr; j++) {
@@ -466,6 +552,8 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
             t.pos_weight[l] = w < 10.0f ? w : 10.0f;
         }
     }
+    for (size_t h = L; h < H; h++)
+        t.pos_weight[h] = t.pos_weight[t.lab[h]];
     if (opt.verbose)
         fprintf(stderr,
                 "train: %zu train / %zu dev examples, %zu labels, %zu buckets, loaded in "
@@ -474,7 +562,7 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
 
     /* ---- Epochs ---- */
     t.n_steps = (double)n_tr * opt.epochs;
-    mo__weights aw = {.n_labels = L,
+    mo__weights aw = {.n_labels = (uint32_t)H,
                       .n_buckets = (uint32_t)t.n_buckets,
                       .w_f32 = t.avg_w,
                       .bias = t.avg_b,
@@ -483,6 +571,9 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
     mo__rng_seed(&rng, opt.seed);
     double best = -1;
     uint32_t best_epoch = 0, bad = 0, epoch;
+    float mix[MO__MODEL_MAX_LABELS]; /* per label: the NB head's share of the blend */
+    for (size_t l = 0; l < L; l++)
+        mix[l] = opt.nb == MO_NB_ON ? 1.0f : 0.0f;
     for (epoch = 1; epoch <= opt.epochs; epoch++) {
         double te = now_s();
         for (size_t i = n_tr; i > 1; i--) {
@@ -509,7 +600,20 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
         double dt = now_s() - te;
         average_weights(&t);
         double dev_loss = dev_scores(&t, &aw, vdvp, dvp->y, dv_idx, n_dv, cols, facc);
-        double ap = macro_ap(cols, ycols, L, n_dv, NULL);
+        double ap = macro_ap(cols, ycols, H, n_dv, per_ap);
+        if (H > L) { /* macro over labels of the better of each label's two heads */
+            double sum = 0;
+            size_t k = 0;
+            for (size_t l = 0; l < L; l++) {
+                double a = per_ap[l], b = per_ap[L + l];
+                double m = isnan(a) ? b : isnan(b) ? a : a > b ? a : b;
+                if (!isnan(m)) {
+                    sum += m;
+                    k++;
+                }
+            }
+            ap = k ? sum / (double)k : NAN;
+        }
         mo_train_progress p = {.epoch = epoch,
                                .epochs = opt.epochs,
                                .train_loss = n_known ? loss / (double)n_known : 0,
@@ -532,7 +636,7 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
             best_epoch = epoch;
             bad = 0;
             memcpy(t.best_w, t.avg_w, nw * sizeof(float));
-            memcpy(t.best_b, t.avg_b, L * sizeof(float));
+            memcpy(t.best_b, t.avg_b, H * sizeof(float));
         } else if (++bad >= opt.patience && opt.patience > 0) {
             if (progress && progress(&p, user)) {
                 rc = mo__diag_set(diag, MO_ESTOPPED, NULL, 0, NULL, "stopped by callback");
@@ -548,7 +652,53 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
     uint32_t epochs_run = epoch > opt.epochs ? opt.epochs : epoch;
     mo__free(t.u);
     mo__free(t.avg_w);
-    t.u = t.avg_w = NULL;
+    mo__free(t.r);
+    t.u = t.avg_w = t.r = NULL;
+    if (H > L) {
+        /* Per label, the blend of its plain and NB heads with the best dev
+         * PR-AUC (ties keep the smaller NB share), then the blended weights
+         * compacted from (n_buckets, 2L) rows into (n_buckets, L) in place:
+         * every write lands at or before both of its reads. */
+        static const float mixes[] = {0.0f, 0.25f, 0.5f, 0.75f, 1.0f};
+        mo__weights bw = {.n_labels = (uint32_t)H,
+                          .n_buckets = (uint32_t)t.n_buckets,
+                          .w_f32 = t.best_w,
+                          .bias = t.best_b,
+                          .idf = idf};
+        for (size_t j = 0; j < n_dv; j++) { /* raw dev logits of every head */
+            size_t e = dv_idx[j];
+            mo__weights_logits_values(&bw, vdvp->ids + vdvp->off[e], vdvp->vals + vdvp->off[e],
+                                      vdvp->off[e + 1] - vdvp->off[e], facc, t.z);
+            for (size_t h = 0; h < H; h++)
+                cols[h * n_dv + j] = t.z[h];
+        }
+        for (size_t l = 0; l < L; l++) {
+            double best_ap = -1;
+            for (size_t m = 0; m < sizeof mixes / sizeof *mixes; m++) {
+                float a = 1.0f - mixes[m], b = mixes[m];
+                for (size_t j = 0; j < n_dv; j++)
+                    raw_cols[j] = a * cols[l * n_dv + j] + b * cols[(L + l) * n_dv + j];
+                double ap = mo__metric_average_precision(raw_cols, ycols + l * n_dv, n_dv);
+                if (!isnan(ap) && ap > best_ap + 1e-9) {
+                    best_ap = ap;
+                    mix[l] = mixes[m];
+                }
+            }
+        }
+        for (size_t k = 0; k < t.n_buckets; k++)
+            for (size_t l = 0; l < L; l++)
+                t.best_w[k * L + l] =
+                    (1.0f - mix[l]) * t.best_w[k * H + l] + mix[l] * t.best_w[k * H + L + l];
+        for (size_t l = 0; l < L; l++)
+            t.best_b[l] = (1.0f - mix[l]) * t.best_b[l] + mix[l] * t.best_b[L + l];
+        nw = t.n_buckets * L;
+        if (opt.verbose) {
+            fprintf(stderr, "nb: share of the NB head per label:");
+            for (size_t l = 0; l < L; l++)
+                fprintf(stderr, " %s %.2f", names[l], (double)mix[l]);
+            fprintf(stderr, "\n");
+        }
+    }
 
     /* ---- Final weights (optionally int8) ---- */
     mo__weights fw = {.n_labels = L,
@@ -668,6 +818,8 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
                       "ece", jnum(mo__metric_ece(p, y, n_dv, 10)), "positives", (json_int_t)pos,
                       "known", (json_int_t)(pos + neg), "log_loss",
                       jnum(mo__metric_log_loss(p, y, n_dv)), "pos_weight", jnum(t.pos_weight[l]));
+        if (jl && json_object_set_new(jl, "nb_share", jnum(mix[l])) != 0)
+            goto nomem;
         if (!jl || json_array_append_new(jlabels, jl) != 0)
             goto nomem;
         if (opt.verbose)
@@ -710,11 +862,13 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
     char tseed[24];
     snprintf(tseed, sizeof tseed, "%llu", (unsigned long long)opt.seed);
     json_object_set_new(meta, "trainer",
-                        json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:o, s:o, s:o, s:b}", "algorithm",
-                                  "ovr-logreg-sgd-averaged", "seed", tseed, "epochs",
+                        json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:o, s:o, s:s, s:o, s:o, s:b}",
+                                  "algorithm", "ovr-logreg-sgd-averaged", "seed", tseed, "epochs",
                                   (int)opt.epochs, "patience", (int)opt.patience, "epochs_run",
                                   (int)epochs_run, "best_epoch", (int)best_epoch, "lr",
-                                  jnum(opt.lr), "l2", jnum(opt.l2), "target_precision",
+                                  jnum(opt.lr), "l2", jnum(opt.l2), "nb",
+                                  opt.nb == MO_NB_AUTO ? "auto" : opt.nb == MO_NB_ON ? "on" : "off",
+                                  "nb_alpha", jnum(opt.nb_alpha), "target_precision",
                                   jnum(opt.target_precision), "quantize", opt.quantize ? 1 : 0));
     json_object_set_new(meta, "train", data_info(train_path, &tr, n_tr));
     json_object_set_new(meta, "dev",
@@ -788,6 +942,8 @@ done:
     mo__free(t.pos_weight);
     mo__free(t.z);
     mo__free(t.grad);
+    mo__free(t.r);
+    mo__free(t.lab);
     mo__free(cols);
     mo__free(raw_cols);
     mo__free(ycols);
