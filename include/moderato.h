@@ -217,9 +217,9 @@ MO_API int mo_model_predict(const mo_model *model, mo_model_scratch *s, const ch
 
 /** Naive-Bayes feature scaling of a label's head (mo_train_options.nb). */
 typedef enum mo_nb_mode {
-    MO_NB_OFF = 0,  /* plain tf-idf features */
-    MO_NB_ON = 1,   /* every head sees features scaled by its NB log-count ratio */
-    MO_NB_AUTO = 2  /* train both per label, keep the higher dev PR-AUC (default) */
+    MO_NB_OFF = 0, /* plain tf-idf features */
+    MO_NB_ON = 1,  /* every head sees features scaled by its NB log-count ratio */
+    MO_NB_AUTO = 2 /* train both per label, keep the higher dev PR-AUC (default) */
 } mo_nb_mode;
 
 /** Training options; mo_train_options_default() fills sensible values. */

@@ -53,8 +53,7 @@ static void usage(FILE *f, const mo_train_options *d)
         "exit status: 0 ok, 1 failure (bad data names file:line:field), 2 usage\n",
         (unsigned long long)d->seed, d->epochs, d->patience, d->hash_bits, d->word_ngrams,
         d->char_min, d->char_max, (double)d->lr, (double)d->l2, (double)d->nb_alpha,
-        (double)d->target_precision,
-        d->quantize ? "on" : "off");
+        (double)d->target_precision, d->quantize ? "on" : "off");
 }
 
 /* Splits a comma list `arg` (may be NULL: nothing to do) into *list, a

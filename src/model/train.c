@@ -492,9 +492,9 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
     per_ap = mo__calloc(H, sizeof *per_ap);
     pa = mo__calloc(L, sizeof *pa);
     pb = mo__calloc(L, sizeof *pb);
-    if (!t.w || !t.u || !t.avg_w || !t.best_w || (opt.nb != MO_NB_OFF && !t.r) || !t.lab ||
-        !t.b || !t.ub || !t.avg_b || !t.best_b || !t.pos_weight || !t.z || !t.grad || !cols ||
-        !raw_cols || !ycols || !facc || !per_ap || !pa || !pb)
+    if (!t.w || !t.u || !t.avg_w || !t.best_w || (opt.nb != MO_NB_OFF && !t.r) || !t.lab || !t.b ||
+        !t.ub || !t.avg_b || !t.best_b || !t.pos_weight || !t.z || !t.grad || !cols || !raw_cols ||
+        !ycols || !facc || !per_ap || !pa || !pb)
         goto nomem;
     int is_nb[2 * MO__MODEL_MAX_LABELS];
     for (size_t h = 0; h < H; h++) {
@@ -867,7 +867,9 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
                                   (int)opt.epochs, "patience", (int)opt.patience, "epochs_run",
                                   (int)epochs_run, "best_epoch", (int)best_epoch, "lr",
                                   jnum(opt.lr), "l2", jnum(opt.l2), "nb",
-                                  opt.nb == MO_NB_AUTO ? "auto" : opt.nb == MO_NB_ON ? "on" : "off",
+                                  opt.nb == MO_NB_AUTO ? "auto"
+                                  : opt.nb == MO_NB_ON ? "on"
+                                                       : "off",
                                   "nb_alpha", jnum(opt.nb_alpha), "target_precision",
                                   jnum(opt.target_precision), "quantize", opt.quantize ? 1 : 0));
     json_object_set_new(meta, "train", data_info(train_path, &tr, n_tr));

@@ -5,7 +5,9 @@
  * the same seed gives a byte-identical file and another seed a different one;
  * unknown labels leave a label's weights untouched; predict makes no
  * allocation after warm-up; malformed JSONL names file, line and field; a
- * progress callback can stop training; divergence gives MO_ENAN.
+ * progress callback can stop training; divergence gives MO_ENAN. On the
+ * real ToxiGen demonstrations (data/corpus), NB scaling changes the model and
+ * --nb auto's blend is at least as good on dev as either pure head.
  * With MO_WRITE_CORPUS=<dir> it also writes a small trained model there.
  */
 #include <setjmp.h>
@@ -316,6 +318,87 @@ static void test_progress_stop_and_nan(void **state)
     assert_int_equal(mo_train_files(TRAIN, DEV, NULL, &o, out, NULL, NULL, &d), MO_EINVAL);
 }
 
+/* Copies the lines of src whose "split" is `split` into dst. */
+static void split_file(const char *src, const char *split, const char *dst)
+{
+    FILE *in = fopen(src, "r"), *out = fopen(dst, "w");
+    assert_non_null(in);
+    assert_non_null(out);
+    char tag[32], line[8192];
+    snprintf(tag, sizeof tag, "\"split\":\"%s\"", split);
+    while (fgets(line, sizeof line, in))
+        if (strstr(line, tag))
+            fputs(line, out);
+    fclose(in);
+    fclose(out);
+}
+
+/* Trains the hate head with the given NB mode; returns the metadata's dev
+ * PR-AUC and NB share of the label (and the hate score of `text`). */
+static double train_nb(int mode, const char *tr, const char *dv, double *share, float *score)
+{
+    mo_train_options o;
+    opts(&o, 3, 0);
+    o.hash_bits = 16;
+    o.epochs = 1; /* one epoch: the pure heads are exactly the off / on models */
+    o.nb = mode;
+    const char *labels[] = {"hate", NULL};
+    char *out = tmp_path("nb");
+    mo_diag d;
+    assert_int_equal(mo_train_files(tr, dv, labels, &o, out, NULL, NULL, &d), MO_OK);
+    mo_model *m;
+    assert_int_equal(mo_model_load(out, &m, &d), MO_OK);
+    json_t *meta = json_loads(mo_model_meta_json(m), 0, NULL);
+    json_t *l0 = json_array_get(json_object_get(meta, "labels"), 0);
+    double ap = json_number_value(json_object_get(json_object_get(l0, "dev"), "pr_auc"));
+    *share = json_number_value(json_object_get(l0, "nb_share"));
+    const char *want = mode == MO_NB_AUTO ? "auto" : mode == MO_NB_ON ? "on" : "off";
+    assert_string_equal(json_string_value(json_object_get(json_object_get(meta, "trainer"), "nb")),
+                        want);
+    json_decref(meta);
+    mo_model_scratch *s;
+    assert_int_equal(mo_model_scratch_new(m, &s), MO_OK);
+    const char *text = "those people should all go back where they came from";
+    assert_int_equal(mo_model_predict(m, s, text, strlen(text), score, NULL), MO_OK);
+    mo_model_scratch_free(s);
+    mo_model_free(m);
+    unlink(out);
+    return ap;
+}
+
+static void test_nb_scaling(void **state)
+{
+    (void)state;
+    char tr[128], dv[128];
+    snprintf(tr, sizeof tr, "/tmp/mo_test_nb_%ld_train.jsonl", (long)getpid());
+    snprintf(dv, sizeof dv, "/tmp/mo_test_nb_%ld_dev.jsonl", (long)getpid());
+    split_file("data/corpus/toxigen-demos.jsonl", "train", tr);
+    split_file("data/corpus/toxigen-demos.jsonl", "dev", dv);
+    double s_off, s_on, s_auto;
+    float p_off, p_on, p_auto;
+    double ap_off = train_nb(MO_NB_OFF, tr, dv, &s_off, &p_off);
+    double ap_on = train_nb(MO_NB_ON, tr, dv, &s_on, &p_on);
+    double ap_auto = train_nb(MO_NB_AUTO, tr, dv, &s_auto, &p_auto);
+    assert_true(s_off == 0.0 && s_on == 1.0);
+    assert_true(s_auto == 0.0 || s_auto == 0.25 || s_auto == 0.5 || s_auto == 0.75 ||
+                s_auto == 1.0);
+    assert_true(p_off != p_on); /* the ratios really scale the features */
+    assert_true(ap_off > 0.5 && ap_on > 0.5);
+    /* The blend grid contains both pure heads, so auto can only gain on dev. */
+    assert_true(ap_auto >= (ap_off > ap_on ? ap_off : ap_on) - 1e-6);
+    /* An invalid mode or smoothing is refused. */
+    mo_train_options o;
+    opts(&o, 1, 0);
+    o.nb_alpha = 0;
+    mo_diag d;
+    assert_int_equal(mo_train_files(tr, dv, NULL, &o, tmp_path("bad"), NULL, NULL, &d), MO_EINVAL);
+    o.nb_alpha = 1;
+    o.nb = 7;
+    assert_int_equal(mo_train_files(tr, dv, NULL, &o, tmp_path("bad"), NULL, NULL, &d), MO_EINVAL);
+    unlink(tr);
+    unlink(dv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -325,6 +408,7 @@ int main(void)
         cmocka_unit_test(test_zero_alloc_predict),
         cmocka_unit_test(test_bad_jsonl),
         cmocka_unit_test(test_progress_stop_and_nan),
+        cmocka_unit_test(test_nb_scaling),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
