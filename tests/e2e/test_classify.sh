@@ -21,6 +21,24 @@ D=tests/data/e2e
 cmp -s "$T/a.momd" "$T/b.momd" || fail "same seed gave different model files"
 cmp -s "$T/a.momd" "$T/c.momd" && fail "different seeds gave identical model files"
 
+# --nb: off and on train different models; auto (the default) records each
+# label's NB share in the metadata; a bad mode or smoothing is a usage error.
+"$M" train --data $D/train.jsonl --dev $D/dev.jsonl -o "$T/nboff.momd" --seed 7 --quiet --nb off
+"$M" train --data $D/train.jsonl --dev $D/dev.jsonl -o "$T/nbon.momd" --seed 7 --quiet --nb on
+cmp -s "$T/nboff.momd" "$T/nbon.momd" && fail "--nb on and off gave identical model files"
+"$M" train --data $D/train.jsonl --dev $D/dev.jsonl -o "$T/nbauto.momd" --seed 7 --nb auto \
+    2> "$T/nb.err" || fail "train --nb auto: $(cat "$T/nb.err")"
+grep -q '^nb: share of the NB head per label:' "$T/nb.err" || fail "no nb: progress line"
+cmp -s "$T/nbauto.momd" "$T/a.momd" || fail "--nb auto is not the default"
+set +e
+"$M" train --data $D/train.jsonl --dev $D/dev.jsonl -o "$T/x.momd" --nb maybe 2> "$T/nb2.err"
+rc=$?
+"$M" train --data $D/train.jsonl --dev $D/dev.jsonl -o "$T/x.momd" --nb-alpha 0 2> /dev/null
+rc2=$?
+set -e
+[ $rc = 2 ] && [ $rc2 = 2 ] || fail "bad --nb / --nb-alpha: expected exit 2, got $rc / $rc2"
+grep -q "'maybe' is not auto, on or off" "$T/nb2.err" || fail "--nb error: $(cat "$T/nb2.err")"
+
 # Classify: one line per item, order preserved, the obvious cases right.
 cat > "$T/in.jsonl" <<'J'
 {"id":"x1","text":"subscribe to my channel for free gift cards"}
