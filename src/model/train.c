@@ -76,7 +76,9 @@ typedef struct trainer {
     float *w;               /* (n_buckets, H) weights */
     float *u;               /* (n_buckets, H) step-weighted sums of updates, for the average */
     float *b, *ub;          /* (H) bias and its sum of step-weighted updates */
-    float *avg_w, *avg_b;   /* averaged weights of the current epoch */
+    float *avg_b;           /* (H) averaged bias of the current epoch */
+    float inv;              /* 1 / steps: the averaged weight of bucket k, head h
+                               is avg(k * H + h) below, never stored whole */
     float *best_w, *best_b; /* (averaged) weights of the best dev epoch */
     float *pos_weight;      /* (H) weight of a positive example */
     float *z, *grad;        /* (H) scratch */
@@ -207,21 +209,48 @@ static double train_step(trainer *t, const valued *ds, const int8_t *ys, size_t 
     return isfinite(loss) ? loss : NAN;
 }
 
-/* Writes the average of all iterates so far into avg_w/avg_b, with the
- * feature scales folded in (so avg_w scores unscaled tf-idf values). */
+/* The average of all iterates so far of weight k, with the feature scale
+ * folded in (so it scores unscaled tf-idf values). It is computed where it is
+ * needed instead of stored, which saves a (n_buckets, H) array. */
+static inline float avg(const trainer *t, size_t k)
+{
+    float a = t->w[k] - t->u[k] * t->inv;
+    return t->r ? a * t->r[k] : a;
+}
+
+/* Starts the averages of the current epoch: t->inv and avg_b. */
 static void average_weights(trainer *t)
 {
-    size_t nw = t->n_buckets * t->H;
-    float inv = t->step > 0 ? (float)(1.0 / t->step) : 0.0f;
-    if (t->r) {
-        for (size_t k = 0; k < nw; k++)
-            t->avg_w[k] = (t->w[k] - t->u[k] * inv) * t->r[k];
-    } else {
-        for (size_t k = 0; k < nw; k++)
-            t->avg_w[k] = t->w[k] - t->u[k] * inv;
-    }
+    t->inv = t->step > 0 ? (float)(1.0 / t->step) : 0.0f;
     for (size_t h = 0; h < t->H; h++)
-        t->avg_b[h] = t->b[h] - t->ub[h] * inv;
+        t->avg_b[h] = t->b[h] - t->ub[h] * t->inv;
+}
+
+/* Writes the averaged weights into dst (n_buckets, H). */
+static void store_average(const trainer *t, float *dst)
+{
+    size_t nw = t->n_buckets * t->H;
+    for (size_t k = 0; k < nw; k++)
+        dst[k] = avg(t, k);
+}
+
+/* Raw logits of one example with the averaged weights: the operations and
+ * order of mo__weights_logits_values on stored weights, so the result is the
+ * same bits. */
+static void avg_logits(trainer *t, const uint32_t *ids, const float *vals, size_t n, float *facc,
+                       float *out)
+{
+    size_t H = t->H;
+    for (size_t h = 0; h < H; h++)
+        facc[h] = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t o = (size_t)ids[i] * H;
+        float v = vals[i];
+        for (size_t h = 0; h < H; h++)
+            facc[h] += v * avg(t, o + h);
+    }
+    for (size_t h = 0; h < H; h++)
+        out[h] = t->avg_b[h] + facc[h];
 }
 
 /* Fills t->r (n_buckets, H) with each head's feature scale: 1 for a plain
@@ -294,18 +323,24 @@ static void valued_free(valued *v)
     memset(v, 0, sizeof *v);
 }
 
-/* Scores (probabilities) of dev with weights w (w->n_labels heads), per
- * head in column layout cols[h * n + i]; also the mean masked log loss. */
+/* Scores (probabilities) of dev with weights w (w->n_labels heads), or with
+ * the current averaged weights (all H heads) when w is NULL, per head in
+ * column layout cols[h * n + i]; also the mean masked log loss. */
 static double dev_scores(trainer *t, const mo__weights *w, const valued *dv, const int8_t *ys,
                          const size_t *idx, size_t n, float *cols, float *facc)
 {
-    size_t L = t->L, H = w->n_labels;
+    size_t L = t->L, H = w ? w->n_labels : t->H;
     double loss = 0;
     size_t k = 0;
     for (size_t j = 0; j < n; j++) {
         size_t e = idx[j];
-        mo__weights_logits_values(w, dv->ids + dv->off[e], dv->vals + dv->off[e],
-                                  dv->off[e + 1] - dv->off[e], facc, t->z);
+        const uint32_t *ids = dv->ids + dv->off[e];
+        const float *vals = dv->vals + dv->off[e];
+        size_t m = dv->off[e + 1] - dv->off[e];
+        if (w)
+            mo__weights_logits_values(w, ids, vals, m, facc, t->z);
+        else
+            avg_logits(t, ids, vals, m, facc, t->z);
         for (size_t l = 0; l < H; l++) {
             float p = mo__sigmoid(t->z[l]);
             cols[l * n + j] = p;
@@ -518,7 +553,6 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
     size_t nw = t.n_buckets * H;
     t.w = mo__calloc(nw, sizeof(float));
     t.u = mo__calloc(nw, sizeof(float));
-    t.avg_w = mo__calloc(nw, sizeof(float));
     t.best_w = mo__calloc(nw, sizeof(float));
     t.r = opt.nb != MO_NB_OFF ? mo__calloc(nw, sizeof(float)) : NULL;
     t.lab = mo__calloc(H, sizeof *t.lab);
@@ -537,8 +571,8 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
     per_ap = mo__calloc(H, sizeof *per_ap);
     pa = mo__calloc(L, sizeof *pa);
     pb = mo__calloc(L, sizeof *pb);
-    if (!t.w || !t.u || !t.avg_w || !t.best_w || (opt.nb != MO_NB_OFF && !t.r) || !t.lab || !t.b ||
-        !t.ub || !t.avg_b || !t.best_b || !t.pos_weight || !t.z || !t.grad || !t.known || !cols ||
+    if (!t.w || !t.u || !t.best_w || (opt.nb != MO_NB_OFF && !t.r) || !t.lab || !t.b || !t.ub ||
+        !t.avg_b || !t.best_b || !t.pos_weight || !t.z || !t.grad || !t.known || !cols ||
         !raw_cols || !ycols || !facc || !per_ap || !pa || !pb)
         goto nomem;
     int is_nb[2 * MO__MODEL_MAX_LABELS];
@@ -579,8 +613,8 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
     for (size_t j = 0; j < n_dv; j++)
         for (size_t h = 0; h < H; h++)
             ycols[h * n_dv + j] = dvp->y[dv_idx[j] * L + t.lab[h]];
-    if (t.r) /* avg_w is free until the first epoch: the counts' scratch */
-        nb_ratios(&t, &vtr, tr.y, tr_idx, n_tr, is_nb, opt.nb_alpha, t.avg_w);
+    if (t.r) /* best_w is free until the first epoch: the counts' scratch */
+        nb_ratios(&t, &vtr, tr.y, tr_idx, n_tr, is_nb, opt.nb_alpha, t.best_w);
     for (size_t l = 0; l < L; l++) {
         size_t pos = 0, neg = 0;
         for (size_t j = 0; j < n_tr; j++) {
@@ -607,11 +641,6 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
 
     /* ---- Epochs ---- */
     t.n_steps = (double)n_tr * opt.epochs;
-    mo__weights aw = {.n_labels = (uint32_t)H,
-                      .n_buckets = (uint32_t)t.n_buckets,
-                      .w_f32 = t.avg_w,
-                      .bias = t.avg_b,
-                      .idf = idf};
     mo_rng rng;
     mo__rng_seed(&rng, opt.seed);
     double best = -1;
@@ -644,7 +673,7 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
         }
         double dt = now_s() - te;
         average_weights(&t);
-        double dev_loss = dev_scores(&t, &aw, vdvp, dvp->y, dv_idx, n_dv, cols, facc);
+        double dev_loss = dev_scores(&t, NULL, vdvp, dvp->y, dv_idx, n_dv, cols, facc);
         double ap = macro_ap(cols, ycols, H, n_dv, per_ap);
         if (H > L) { /* macro over labels of the better of each label's two heads */
             double sum = 0;
@@ -680,7 +709,7 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
             best = score;
             best_epoch = epoch;
             bad = 0;
-            memcpy(t.best_w, t.avg_w, nw * sizeof(float));
+            store_average(&t, t.best_w);
             memcpy(t.best_b, t.avg_b, H * sizeof(float));
         } else if (++bad >= opt.patience && opt.patience > 0) {
             if (progress && progress(&p, user)) {
@@ -696,9 +725,8 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
     }
     uint32_t epochs_run = epoch > opt.epochs ? opt.epochs : epoch;
     mo__free(t.u);
-    mo__free(t.avg_w);
     mo__free(t.r);
-    t.u = t.avg_w = t.r = NULL;
+    t.u = t.r = NULL;
     if (H > L) {
         /* Per label, the blend of its plain and NB heads with the best dev
          * PR-AUC (ties keep the smaller NB share), then the blended weights
@@ -974,7 +1002,6 @@ done:
     mo__free(dv_idx);
     mo__free(t.w);
     mo__free(t.u);
-    mo__free(t.avg_w);
     mo__free(t.ub);
     mo__free(t.avg_b);
     mo__free(idf);
