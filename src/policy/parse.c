@@ -380,8 +380,9 @@ static int check_rule_category(pctx *c, const yaml_node_t *v, const char *catego
     char msg[300];
     snprintf(msg, sizeof msg, "category '%.120s' is not declared in 'categories'", category);
     const char **names = category_names(p);
-    int rc = names ? miss_err(c, v, msg, category, names, p->n_categories, "declared")
-                   : node_err(c, v, "%s", msg);
+    int rc = names && p->n_categories
+                 ? miss_err(c, v, msg, category, names, p->n_categories, "declared")
+                 : node_err(c, v, "%s", msg);
     mo__free(names);
     return rc;
 }
