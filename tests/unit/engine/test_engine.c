@@ -191,8 +191,10 @@ static void test_categories(void **state)
     snprintf(path, sizeof path, "%s/c.json", dir);
     f = fopen(path, "w");
     assert_non_null(f);
-    fprintf(f, "{\"model\": \"%s/models/default.momd\", \"lexicons\": \"%s/lexicons\", "
-               "\"policy\": \"p.yaml\"}\n", cwd, cwd);
+    fprintf(f,
+            "{\"model\": \"%s/models/default.momd\", \"lexicons\": \"%s/lexicons\", "
+            "\"policy\": \"p.yaml\"}\n",
+            cwd, cwd);
     fclose(f);
     mo_diag d;
     int rc = mo_engine_open(path, &e, &d);
@@ -236,10 +238,8 @@ static void test_alloc_failure(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_decisions),
-        cmocka_unit_test(test_batch),
-        cmocka_unit_test(test_config_errors),
-        cmocka_unit_test(test_categories),
+        cmocka_unit_test(test_decisions),     cmocka_unit_test(test_batch),
+        cmocka_unit_test(test_config_errors), cmocka_unit_test(test_categories),
         cmocka_unit_test(test_alloc_failure),
     };
     return cmocka_run_group_tests_name("engine", tests, NULL, NULL);

@@ -332,21 +332,22 @@ static void test_limits(void **state)
 
 /* ==== categories: ==== */
 
-#define CAT_RULE(cat) "  - id: r\n    when: clf.hate > 0.5\n    action: label\n    category: " cat "\n"
+#define CAT_RULE(cat)                                                                              \
+    "  - id: r\n    when: clf.hate > 0.5\n    action: label\n    category: " cat "\n"
 
 static void test_categories(void **state)
 {
     (void)state;
     /* Flow and block entries, every null form, declared after the rules. */
     const char *src = HDR CAT_RULE("hateful") "categories:\n"
-                          "  hateful: {label: hate}\n"
-                          "  illegal.hate_speech:\n"
-                          "    label: hate\n"
-                          "  minors.protection: {}\n"
-                          "  privacy.doxxing: {label: null}\n"
-                          "  a: {label: ~}\n"
-                          "  b: {label: }\n"
-                          "  deceptive.spam: {label: spam}\n";
+                                              "  hateful: {label: hate}\n"
+                                              "  illegal.hate_speech:\n"
+                                              "    label: hate\n"
+                                              "  minors.protection: {}\n"
+                                              "  privacy.doxxing: {label: null}\n"
+                                              "  a: {label: ~}\n"
+                                              "  b: {label: }\n"
+                                              "  deceptive.spam: {label: spam}\n";
     mo_policy *p = NULL;
     mo_diag d;
     int rc = compile(src, &p, &d);
@@ -355,8 +356,9 @@ static void test_categories(void **state)
     assert_int_equal(rc, MO_OK);
     assert_true(mo__policy_has_categories(p));
     assert_int_equal(mo__policy_n_categories(p), 7);
-    static const char *const names[] = {"hateful", "illegal.hate_speech", "minors.protection",
-                                        "privacy.doxxing", "a", "b", "deceptive.spam"};
+    static const char *const names[] = {
+        "hateful", "illegal.hate_speech", "minors.protection", "privacy.doxxing", "a",
+        "b",       "deceptive.spam"};
     static const char *const labels[] = {"hate", "hate", NULL, NULL, NULL, NULL, "spam"};
     for (size_t i = 0; i < 7; i++) {
         const mo_category_info *ci = mo__policy_category(p, i);
@@ -431,11 +433,13 @@ static void test_category_errors(void **state)
     expect_error(HDR CAT_RULE("x") "categories:\n  x: {label: [hate]}\n", 8, 14,
                  "'label' must be a scalar, found a list");
     /* Rules must name a declared category. */
-    expect_error(HDR CAT_RULE("hatefull") "categories:\n  hateful: {label: hate}\n  spam: {}\n",
-                 6, 15, "category 'hatefull' is not declared in 'categories'; did you mean "
-                        "'hateful'?");
+    expect_error(HDR CAT_RULE("hatefull") "categories:\n  hateful: {label: hate}\n  spam: {}\n", 6,
+                 15,
+                 "category 'hatefull' is not declared in 'categories'; did you mean "
+                 "'hateful'?");
     expect_error(HDR CAT_RULE("weather") "categories:\n  hateful: {label: hate}\n  spam: {}\n", 6,
-                 15, "category 'weather' is not declared in 'categories' (declared: hateful, spam)");
+                 15,
+                 "category 'weather' is not declared in 'categories' (declared: hateful, spam)");
     expect_error(HDR CAT_RULE("x") "categories: {}\n", 6, 15,
                  "category 'x' is not declared in 'categories'");
 }
@@ -503,20 +507,13 @@ static void test_edit_distance(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lexer_errors),
-        cmocka_unit_test(test_parser_errors),
-        cmocka_unit_test(test_type_errors),
-        cmocka_unit_test(test_key_errors),
-        cmocka_unit_test(test_scope_needs_field),
-        cmocka_unit_test(test_golden_bytecode),
-        cmocka_unit_test(test_rule_info),
-        cmocka_unit_test(test_warnings),
-        cmocka_unit_test(test_categories),
-        cmocka_unit_test(test_category_errors),
-        cmocka_unit_test(test_category_no_labels),
-        cmocka_unit_test(test_limits),
-        cmocka_unit_test(test_alloc_failure),
-        cmocka_unit_test(test_edit_distance),
+        cmocka_unit_test(test_lexer_errors),       cmocka_unit_test(test_parser_errors),
+        cmocka_unit_test(test_type_errors),        cmocka_unit_test(test_key_errors),
+        cmocka_unit_test(test_scope_needs_field),  cmocka_unit_test(test_golden_bytecode),
+        cmocka_unit_test(test_rule_info),          cmocka_unit_test(test_warnings),
+        cmocka_unit_test(test_categories),         cmocka_unit_test(test_category_errors),
+        cmocka_unit_test(test_category_no_labels), cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_alloc_failure),      cmocka_unit_test(test_edit_distance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
