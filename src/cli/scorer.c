@@ -21,12 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A policy category and the label index it maps to. */
-typedef struct category_map {
-    char *category; /* owned copy */
-    size_t label;   /* index into labels, SIZE_MAX when the category flags no label */
-} category_map;
-
 /* Engine counters per label since the last mo_cli_scorer_take_stats. */
 typedef struct label_stats {
     size_t items;              /* items scored */
@@ -42,18 +36,17 @@ static const char *const action_names[N_ACTIONS] = {"allow", "label",  "limit",
 
 struct mo_cli_scorer {
     int is_engine;
-    const char *path;        /* model or config path; borrowed from argv or static */
-    mo_model *model;         /* owned (model mode) */
-    mo_model_scratch *ms;    /* model mode */
-    mo_engine *engine;       /* owned (engine mode) */
-    mo_scratch *es;          /* engine mode */
-    const mo_model *clf;     /* the classifier either way; borrowed */
-    char **labels;           /* (n_labels) owned copies */
-    float *thresholds;       /* (n_labels) */
-    label_stats *stats;      /* (n_labels) engine mode */
-    unsigned char *enforced; /* (n_labels) per-decision scratch, engine mode */
-    category_map *cats;      /* (n_cats) declared categories, or those guessed so far */
-    size_t n_cats, cats_cap;
+    const char *path;          /* model or config path; borrowed from argv or static */
+    mo_model *model;           /* owned (model mode) */
+    mo_model_scratch *ms;      /* model mode */
+    mo_engine *engine;         /* owned (engine mode) */
+    mo_scratch *es;            /* engine mode */
+    const mo_model *clf;       /* the classifier either way; borrowed */
+    char **labels;             /* (n_labels) owned copies */
+    float *thresholds;         /* (n_labels) */
+    label_stats *stats;        /* (n_labels) engine mode */
+    unsigned char *enforced;   /* (n_labels) per-decision scratch, engine mode */
+    json_t *cats;              /* category -> label index (null: none), declared or guessed */
     int guess;                 /* the policy declares no categories: guess labels from names */
     size_t actions[N_ACTIONS]; /* decisions per action, engine mode */
     mo_eval_scorer ev;         /* what the eval layer calls */
@@ -68,22 +61,11 @@ static size_t label_index(const mo_cli_scorer *s, const char *want)
     return SIZE_MAX;
 }
 
-/* Remembers category -> label k. Returns MO_OK or MO_ENOMEM. */
+/* Remembers category -> label k (SIZE_MAX: none). Returns MO_OK or MO_ENOMEM. */
 static int category_add(mo_cli_scorer *s, const char *category, size_t k)
 {
-    if (s->n_cats == s->cats_cap) {
-        size_t cap = s->cats_cap ? 2 * s->cats_cap : 16;
-        category_map *c = realloc(s->cats, cap * sizeof *c);
-        if (!c)
-            return MO_ENOMEM;
-        s->cats = c;
-        s->cats_cap = cap;
-    }
-    char *name = strdup(category);
-    if (!name)
-        return MO_ENOMEM;
-    s->cats[s->n_cats++] = (category_map){name, k};
-    return MO_OK;
+    json_t *v = k == SIZE_MAX ? json_null() : json_integer((json_int_t)k);
+    return v && !json_object_set_new(s->cats, category, v) ? MO_OK : MO_ENOMEM;
 }
 
 /* Label index of a policy category, or SIZE_MAX when it flags no label: the
@@ -91,9 +73,9 @@ static int category_add(mo_cli_scorer *s, const char *category, size_t k)
  * last dotted component (remembered, so the stats show it). */
 static size_t category_label(mo_cli_scorer *s, const char *category)
 {
-    for (size_t i = 0; i < s->n_cats; i++)
-        if (!strcmp(s->cats[i].category, category))
-            return s->cats[i].label;
+    json_t *v = json_object_get(s->cats, category);
+    if (v)
+        return json_is_integer(v) ? (size_t)json_integer_value(v) : SIZE_MAX;
     if (!s->guess)
         return SIZE_MAX;
     const char *dot = strrchr(category, '.');
@@ -108,6 +90,8 @@ static size_t category_label(mo_cli_scorer *s, const char *category)
 static int categories_load(mo_cli_scorer *s, const char *cmd)
 {
     size_t n = mo_engine_n_categories(s->engine);
+    if (!(s->cats = json_object()))
+        return MO_ENOMEM;
     if (!n) {
         s->guess = 1;
         fprintf(stderr,
@@ -278,9 +262,7 @@ void mo_cli_scorer_free(mo_cli_scorer *s)
     free(s->thresholds);
     free(s->stats);
     free(s->enforced);
-    for (size_t i = 0; i < s->n_cats; i++)
-        free(s->cats[i].category);
-    free(s->cats);
+    json_decref(s->cats);
     mo_model_scratch_free(s->ms);
     mo_model_free(s->model);
     mo_scratch_free(s->es);
@@ -322,9 +304,13 @@ json_t *mo_cli_scorer_take_stats(mo_cli_scorer *s)
     if (!s->is_engine)
         return NULL;
     json_t *map = json_object(), *labels = json_object(), *actions = json_object();
-    for (size_t i = 0; i < s->n_cats; i++)
-        if (s->cats[i].label != SIZE_MAX)
-            json_object_set_new(map, s->cats[i].category, json_string(s->labels[s->cats[i].label]));
+    const char *cat;
+    json_t *v;
+    json_object_foreach(s->cats, cat, v)
+    {
+        if (json_is_integer(v))
+            json_object_set_new(map, cat, json_string(s->labels[json_integer_value(v)]));
+    }
     for (size_t k = 0; k < s->ev.n_labels; k++) {
         label_stats *st = &s->stats[k];
         json_object_set_new(labels, s->labels[k],

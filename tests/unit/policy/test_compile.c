@@ -397,51 +397,56 @@ static void test_categories(void **state)
     mo__policy_free(p);
 }
 
+/* Every error of the section, each at its line:col. */
 static void test_category_errors(void **state)
 {
     (void)state;
-    /* The section and its entries. */
-    expect_error(HDR CAT_RULE("x") "categories: [x]\n", 7, 13,
-                 "'categories' must be a mapping of category names");
-    expect_error(HDR CAT_RULE("x") "categories:\n  x: hate\n", 8, 6,
-                 "category 'x' must be a mapping such as {label: hate} or {}, found a scalar");
-    expect_error(HDR CAT_RULE("x") "categories:\n  x: {lable: hate}\n", 8, 7,
-                 "unknown key 'lable' in category 'x'; did you mean 'label'?");
-    expect_error(HDR CAT_RULE("x") "categories:\n  x: {dsa: STATEMENT_CATEGORY_SCAMS}\n", 8, 7,
-                 "unknown key 'dsa' in category 'x' (keys: label)");
-    expect_error(HDR CAT_RULE("x") "categories:\n  x: {label: hate, label: spam}\n", 8, 20,
-                 "duplicate key 'label' in category 'x'");
-    expect_error(HDR CAT_RULE("x") "categories:\n  x: {}\n  y: {}\n  x: {label: hate}\n", 10, 3,
-                 "duplicate category 'x' (first at line 8)");
-    expect_error(HDR CAT_RULE("x") "categories:\n  \"\": {}\n", 8, 3, "empty category name");
-    expect_error(HDR CAT_RULE("x") "categories:\n  [a]: {}\n", 8, 3,
-                 "category names must be scalars");
-    expect_error(HDR CAT_RULE("x") "categories: {}\ncategories: {}\n", 8, 1,
-                 "duplicate key 'categories'");
-    expect_error(HDR CAT_RULE("x") "categorys: {}\n", 7, 1,
-                 "unknown key 'categorys' in the policy file; did you mean 'categories'?");
-    /* Labels: those of the schema's classifier (clf.<label>). */
-    expect_error(HDR CAT_RULE("x") "categories:\n  x: {label: hat}\n", 8, 14,
-                 "category 'x': unknown label 'hat'; did you mean 'hate'?");
-    expect_error(HDR CAT_RULE("x") "categories:\n  x:\n    label: weather\n", 9, 12,
-                 "category 'x': unknown label 'weather' (labels: hate, harassment, sexual, "
-                 "self_harm, violence, spam, profanity)");
-    expect_error(HDR CAT_RULE("x") "categories:\n  x: {label: \"null\"}\n", 8, 14,
-                 "unknown label 'null'");
-    expect_error(HDR CAT_RULE("x") "categories:\n  x: {label: slur}\n", 8, 14,
-                 "unknown label 'slur'"); /* lex.slur is a field, not a label */
-    expect_error(HDR CAT_RULE("x") "categories:\n  x: {label: [hate]}\n", 8, 14,
-                 "'label' must be a scalar, found a list");
-    /* Rules must name a declared category. */
-    expect_error(HDR CAT_RULE("hatefull") "categories:\n  hateful: {label: hate}\n  spam: {}\n", 6,
-                 15,
-                 "category 'hatefull' is not declared in 'categories'; did you mean "
-                 "'hateful'?");
-    expect_error(HDR CAT_RULE("weather") "categories:\n  hateful: {label: hate}\n  spam: {}\n", 6,
-                 15,
-                 "category 'weather' is not declared in 'categories' (declared: hateful, spam)");
-    expect_error(HDR CAT_RULE("x") "categories: {}\n", 6, 15,
-                 "category 'x' is not declared in 'categories'");
+    static const struct {
+        const char *src, *msg;
+        uint64_t line;
+        uint32_t col;
+    } cases[] = {
+        /* The section and its entries. */
+        {HDR CAT_RULE("x") "categories: [x]\n", "'categories' must be a mapping of category names",
+         7, 13},
+        {HDR CAT_RULE("x") "categories:\n  x: hate\n",
+         "category 'x' must be a mapping such as {label: hate} or {}, found a scalar", 8, 6},
+        {HDR CAT_RULE("x") "categories:\n  x: {lable: hate}\n",
+         "unknown key 'lable' in category 'x'; did you mean 'label'?", 8, 7},
+        {HDR CAT_RULE("x") "categories:\n  x: {dsa: STATEMENT_CATEGORY_SCAMS}\n",
+         "unknown key 'dsa' in category 'x' (keys: label)", 8, 7},
+        {HDR CAT_RULE("x") "categories:\n  x: {label: hate, label: spam}\n",
+         "duplicate key 'label' in category 'x'", 8, 20},
+        {HDR CAT_RULE("x") "categories:\n  x: {}\n  y: {}\n  x: {label: hate}\n",
+         "duplicate category 'x' (first at line 8)", 10, 3},
+        {HDR CAT_RULE("x") "categories:\n  \"\": {}\n", "empty category name", 8, 3},
+        {HDR CAT_RULE("x") "categories:\n  [a]: {}\n", "category names must be scalars", 8, 3},
+        {HDR CAT_RULE("x") "categories: {}\ncategories: {}\n", "duplicate key 'categories'", 8, 1},
+        {HDR CAT_RULE("x") "categorys: {}\n",
+         "unknown key 'categorys' in the policy file; did you mean 'categories'?", 7, 1},
+        /* Labels: those of the schema's classifier (clf.<label>); lex.slur is a field. */
+        {HDR CAT_RULE("x") "categories:\n  x: {label: hat}\n",
+         "category 'x': unknown label 'hat'; did you mean 'hate'?", 8, 14},
+        {HDR CAT_RULE("x") "categories:\n  x:\n    label: weather\n",
+         "category 'x': unknown label 'weather' (labels: hate, harassment, sexual, "
+         "self_harm, violence, spam, profanity)",
+         9, 12},
+        {HDR CAT_RULE("x") "categories:\n  x: {label: \"null\"}\n", "unknown label 'null'", 8, 14},
+        {HDR CAT_RULE("x") "categories:\n  x: {label: slur}\n", "unknown label 'slur'", 8, 14},
+        {HDR CAT_RULE("x") "categories:\n  x: {label: [hate]}\n",
+         "'label' must be a scalar, found a list", 8, 14},
+        /* Rules must name a declared category. */
+        {HDR CAT_RULE("hatefull") "categories:\n  hateful: {label: hate}\n  spam: {}\n",
+         "category 'hatefull' is not declared in 'categories'; did you mean "
+         "'hateful'?",
+         6, 15},
+        {HDR CAT_RULE("weather") "categories:\n  hateful: {label: hate}\n  spam: {}\n",
+         "category 'weather' is not declared in 'categories' (declared: hateful, spam)", 6, 15},
+        {HDR CAT_RULE("x") "categories: {}\n", "category 'x' is not declared in 'categories'", 6,
+         15},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        expect_error(cases[i].src, cases[i].line, cases[i].col, cases[i].msg);
 }
 
 /* A schema without classifier fields has no labels to name. */
