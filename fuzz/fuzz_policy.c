@@ -2,7 +2,9 @@
  * fuzz_policy.c -- libFuzzer target for the policy compiler (src/policy/):
  * compiles arbitrary bytes against the default schema. On success it checks
  * the compiled policy's invariants (rule slices inside the code and ending
- * in RET), disassembles it and evaluates it on an empty item and on an item
+ * in RET; declared categories unique, each label a clf.<label> of the
+ * schema, every rule category declared when the policy has `categories:`),
+ * disassembles it and evaluates it on an empty item and on an item
  * with every field set; on failure the diag must carry a message and a code.
  */
 #include <math.h>
@@ -40,6 +42,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const mo_rule_info *r = mo__policy_rule(p, i);
         CHECK(r && r->id && r->id[0] && r->code_len >= 2);
         CHECK(r->action <= MO_ACTION_SUSPEND);
+    }
+    for (size_t i = 0; i < mo__policy_n_categories(p); i++) {
+        const mo_category_info *c = mo__policy_category(p, i);
+        CHECK(c && c->name && c->name[0] && c->line > 0 && c->col > 0);
+        CHECK(mo__policy_find_category(p, c->name) == (long)i);
+        if (c->label) {
+            size_t j;
+            for (j = 0; j < n; j++)
+                if (!strncmp(f[j].name, "clf.", 4) && !strcmp(f[j].name + 4, c->label))
+                    break;
+            CHECK(j < n);
+        }
+    }
+    CHECK(mo__policy_has_categories(p) || mo__policy_n_categories(p) == 0);
+    for (size_t i = 0; mo__policy_has_categories(p) && i < mo__policy_n_rules(p); i++) {
+        const char *cat = mo__policy_rule(p, i)->category;
+        CHECK(!cat[0] || mo__policy_find_category(p, cat) >= 0);
     }
     mo_buf b = {0};
     CHECK(mo__policy_disasm(p, &b) == MO_OK);

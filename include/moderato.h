@@ -291,6 +291,25 @@ MO_API const char *mo_engine_version(const mo_engine *engine);
  * until mo_engine_free; read-only, safe to share between threads. */
 MO_API const mo_model *mo_engine_model(const mo_engine *engine);
 
+/**
+ * The taxonomy label a policy category enforces, as the policy file declares
+ * it (`categories:`, docs/POLICY.md): e.g. "hate" for "illegal.hate_speech".
+ * @return the label name (one of mo_engine_model's labels), or NULL when the
+ * category declares no label, is not declared, or the policy has no
+ * `categories:` section (mo_engine_n_categories is then 0). Borrowed until
+ * mo_engine_free; thread-safe.
+ */
+MO_API const char *mo_engine_category_label(const mo_engine *engine, const char *category);
+/** Number of categories the policy declares, 0 when it has no `categories:`
+ * section (labels of categories are then unknown). Thread-safe. */
+MO_API size_t mo_engine_n_categories(const mo_engine *engine);
+/** Name of declared category i (i < mo_engine_n_categories, file order), or
+ * NULL; borrowed until mo_engine_free. Thread-safe. */
+MO_API const char *mo_engine_category(const mo_engine *engine, size_t i);
+/** The policy file the engine compiled (path as resolved from the
+ * configuration); borrowed until mo_engine_free. Thread-safe. */
+MO_API const char *mo_engine_policy_path(const mo_engine *engine);
+
 /** Per-thread working memory for mo_moderate. Not thread-safe. */
 MO_API int mo_scratch_new(const mo_engine *engine, mo_scratch **out);
 MO_API void mo_scratch_free(mo_scratch *scratch);

@@ -117,16 +117,27 @@ static int cmd_check(int argc, char **argv)
             bad = 1;
             continue;
         }
-        for (size_t w = 0; w < mo__policy_n_warnings(p); w++) {
+        size_t n_warn = mo__policy_n_warnings(p);
+        for (size_t w = 0; w < n_warn; w++) {
             const mo_policy_warning *pw = mo__policy_warning(p, w);
             print_located("warning", argv[i], pw->line, pw->col, pw->msg);
-            if (werror)
-                bad = 1;
         }
+        const mo_rule_info *cat_rule = NULL; /* the first rule with a category */
+        for (size_t r = 0; r < mo__policy_n_rules(p) && !cat_rule; r++)
+            if (mo__policy_rule(p, r)->category[0])
+                cat_rule = mo__policy_rule(p, r);
+        if (cat_rule && !mo__policy_has_categories(p)) {
+            /* Not an error, for policies written before `categories:`. */
+            print_located("warning", argv[i], cat_rule->line, cat_rule->col,
+                          "no 'categories:' section: the categories rules use have no declared "
+                          "labels, so `eval --engine` guesses them from their names");
+            n_warn++;
+        }
+        if (werror && n_warn)
+            bad = 1;
         printf("%s: ok: policy %s version %s, %zu rule%s, %zu warning%s\n", argv[i],
                mo__policy_id(p), mo__policy_version(p), mo__policy_n_rules(p),
-               mo__policy_n_rules(p) == 1 ? "" : "s", mo__policy_n_warnings(p),
-               mo__policy_n_warnings(p) == 1 ? "" : "s");
+               mo__policy_n_rules(p) == 1 ? "" : "s", n_warn, n_warn == 1 ? "" : "s");
         if (disasm) {
             mo_buf b = {0};
             if (mo__policy_disasm(p, &b) != MO_OK) {

@@ -2,7 +2,12 @@
  * scorer.c -- a text model or the full engine behind one mo_eval_scorer
  * (scorer.h), for `moderato eval` (--model / --engine) and `moderato suite
  * run`. The engine's decision is mapped back to taxonomy labels through the
- * policy categories it enforced (table below); its per-label score becomes
+ * policy categories it enforced, with the labels the policy file declares
+ * for them (`categories:`, mo_engine_category_label). A policy without that
+ * section gets the old guess, with a warning naming the policy file: the
+ * label named by the category's last dotted component, if the model has one
+ * ("x.spam" -> spam). The mapping used is reported in the stats (the eval
+ * document's engine.category_labels). The per-label score becomes
  * the "effective" score: the classifier score moved to the operating threshold
  * when the enforcement and the threshold disagree, so ranking metrics see what
  * the policy and detectors changed and score >= threshold is the engine's
@@ -15,25 +20,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Policy categories (policies/default.yaml) and the taxonomy label each one
- * enforces. A category not listed maps to the label named by its last dotted
- * component, if the model has one (e.g. "x.spam" -> spam); others
- * (minors.protection, privacy.doxxing) flag no label. */
-static const struct {
-    const char *category, *label;
-} category_labels[] = {
-    {"hateful", "hate"},
-    {"illegal.hate_speech", "hate"},
-    {"harassment", "harassment"},
-    {"dangerous.violence", "violence"},
-    {"dangerous.self_harm", "self_harm"},
-    {"sensitive.sexual", "sexual"},
-    {"sensitive.profanity", "profanity"},
-    {"deceptive.spam", "spam"},
-    {"deceptive.scam", "spam"},
-};
-#define N_CATEGORY_LABELS (sizeof category_labels / sizeof category_labels[0])
 
 /* Engine counters per label since the last mo_cli_scorer_take_stats. */
 typedef struct label_stats {
@@ -60,25 +46,67 @@ struct mo_cli_scorer {
     float *thresholds;         /* (n_labels) */
     label_stats *stats;        /* (n_labels) engine mode */
     unsigned char *enforced;   /* (n_labels) per-decision scratch, engine mode */
+    json_t *cats;              /* category -> label index (null: none), declared or guessed */
+    int guess;                 /* the policy declares no categories: guess labels from names */
     size_t actions[N_ACTIONS]; /* decisions per action, engine mode */
     mo_eval_scorer ev;         /* what the eval layer calls */
 };
 
-/* Label index of a policy category, or SIZE_MAX when it flags no label. */
-static size_t category_label(const mo_cli_scorer *s, const char *category)
+/* Index of the label named want (may be NULL), or SIZE_MAX. */
+static size_t label_index(const mo_cli_scorer *s, const char *want)
 {
-    const char *want = NULL;
-    for (size_t i = 0; i < N_CATEGORY_LABELS && !want; i++)
-        if (!strcmp(category_labels[i].category, category))
-            want = category_labels[i].label;
-    if (!want) {
-        const char *dot = strrchr(category, '.');
-        want = dot ? dot + 1 : category;
-    }
-    for (size_t k = 0; k < s->ev.n_labels; k++)
+    for (size_t k = 0; want && k < s->ev.n_labels; k++)
         if (!strcmp(s->labels[k], want))
             return k;
     return SIZE_MAX;
+}
+
+/* Remembers category -> label k (SIZE_MAX: none). Returns MO_OK or MO_ENOMEM. */
+static int category_add(mo_cli_scorer *s, const char *category, size_t k)
+{
+    json_t *v = k == SIZE_MAX ? json_null() : json_integer((json_int_t)k);
+    return v && !json_object_set_new(s->cats, category, v) ? MO_OK : MO_ENOMEM;
+}
+
+/* Label index of a policy category, or SIZE_MAX when it flags no label: the
+ * declared mapping, or, when the policy declares none, the guess from the
+ * last dotted component (remembered, so the stats show it). */
+static size_t category_label(mo_cli_scorer *s, const char *category)
+{
+    json_t *v = json_object_get(s->cats, category);
+    if (v)
+        return json_is_integer(v) ? (size_t)json_integer_value(v) : SIZE_MAX;
+    if (!s->guess)
+        return SIZE_MAX;
+    const char *dot = strrchr(category, '.');
+    size_t k = label_index(s, dot ? dot + 1 : category);
+    if (category_add(s, category, k) != MO_OK)
+        return SIZE_MAX; /* out of memory: guessed again next time */
+    return k;
+}
+
+/* Loads the engine's declared category labels, or turns on the guess with a
+ * warning when the policy declares none. Returns MO_OK or MO_ENOMEM. */
+static int categories_load(mo_cli_scorer *s, const char *cmd)
+{
+    size_t n = mo_engine_n_categories(s->engine);
+    if (!(s->cats = json_object()))
+        return MO_ENOMEM;
+    if (!n) {
+        s->guess = 1;
+        fprintf(stderr,
+                "moderato %s: warning: policy %s declares no categories; the labels of the "
+                "categories it enforces are guessed from their names (declare them in "
+                "'categories:', docs/POLICY.md)\n",
+                cmd, mo_engine_policy_path(s->engine));
+        return MO_OK;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *c = mo_engine_category(s->engine, i);
+        if (category_add(s, c, label_index(s, mo_engine_category_label(s->engine, c))) != MO_OK)
+            return MO_ENOMEM;
+    }
+    return MO_OK;
 }
 
 static int model_score(void *user, const json_t *item, const char *text, size_t len, float *scores,
@@ -212,6 +240,11 @@ int mo_cli_scorer_open(const char *cmd, const char *model_path, int use_engine,
     }
     s->ev.n_labels = L;
     s->ev.labels = (const char *const *)s->labels;
+    if (use_engine && categories_load(s, cmd) != MO_OK) {
+        fprintf(stderr, "moderato %s: out of memory\n", cmd);
+        mo_cli_scorer_free(s);
+        return MO_ENOMEM;
+    }
     s->ev.thresholds = s->thresholds;
     s->ev.score = use_engine ? engine_score : model_score;
     s->ev.user = s;
@@ -229,6 +262,7 @@ void mo_cli_scorer_free(mo_cli_scorer *s)
     free(s->thresholds);
     free(s->stats);
     free(s->enforced);
+    json_decref(s->cats);
     mo_model_scratch_free(s->ms);
     mo_model_free(s->model);
     mo_scratch_free(s->es);
@@ -270,10 +304,12 @@ json_t *mo_cli_scorer_take_stats(mo_cli_scorer *s)
     if (!s->is_engine)
         return NULL;
     json_t *map = json_object(), *labels = json_object(), *actions = json_object();
-    for (size_t i = 0; i < N_CATEGORY_LABELS; i++) {
-        size_t k = category_label(s, category_labels[i].category);
-        if (k != SIZE_MAX)
-            json_object_set_new(map, category_labels[i].category, json_string(s->labels[k]));
+    const char *cat;
+    json_t *v;
+    json_object_foreach(s->cats, cat, v)
+    {
+        if (json_is_integer(v))
+            json_object_set_new(map, cat, json_string(s->labels[json_integer_value(v)]));
     }
     for (size_t k = 0; k < s->ev.n_labels; k++) {
         label_stats *st = &s->stats[k];

@@ -458,6 +458,28 @@ int mo_engine_open(const char *config_path, mo_engine **out, mo_diag *diag)
     return engine_load(config_path, 1, out, diag);
 }
 
+const char *mo_engine_category_label(const mo_engine *e, const char *category)
+{
+    long i = e ? mo__policy_find_category(e->policy, category) : -1;
+    return i >= 0 ? mo__policy_category(e->policy, (size_t)i)->label : NULL;
+}
+
+size_t mo_engine_n_categories(const mo_engine *e)
+{
+    return e ? mo__policy_n_categories(e->policy) : 0;
+}
+
+const char *mo_engine_category(const mo_engine *e, size_t i)
+{
+    const mo_category_info *c = e ? mo__policy_category(e->policy, i) : NULL;
+    return c ? c->name : NULL;
+}
+
+const char *mo_engine_policy_path(const mo_engine *e)
+{
+    return e ? mo__policy_file(e->policy) : NULL;
+}
+
 int mo__engine_schema(const char *config_path, mo_field_def **fields, size_t *n_fields,
                       mo_diag *diag)
 {

@@ -1,9 +1,10 @@
 /*
  * parse.c -- policy files: YAML (libyaml document API) to a compiled
  * mo_policy. Checks every key (unknown keys get a did-you-mean hint), every
- * enumerated value, rule ids, grounds and scopes; compiles each `when` with
- * compile.c; then warns about unreachable and shadowed rules. Also the
- * policy's accessors and mo__policy_free. Uses base and libyaml only.
+ * enumerated value, the declared categories and their classifier labels
+ * (clf.<label> in the schema), rule ids, categories, grounds and scopes;
+ * compiles each `when` with compile.c; then warns about unreachable and
+ * shadowed rules. Also the policy's accessors and mo__policy_free. Uses base and libyaml only.
  */
 #include "policy/policy_int.h"
 
@@ -120,6 +121,20 @@ static int scalar(pctx *c, const yaml_node_t *n, const char *key, const char **o
     return MO_OK;
 }
 
+/* The error "<msg>; did you mean '<nearest name to s>'?" at n, or, with no
+ * near name, "<msg> (<list_word>: <every name>)". */
+static int miss_err(pctx *c, const yaml_node_t *n, const char *msg, const char *s,
+                    const char *const *names, size_t n_names, const char *list_word)
+{
+    const char *near = mo__policy_nearest(s, names, n_names);
+    if (near)
+        return node_err(c, n, "%s; did you mean '%s'?", msg, near);
+    char all[256] = "";
+    for (size_t i = 0; i < n_names; i++)
+        snprintf(all + strlen(all), sizeof all - strlen(all), "%s%s", i ? ", " : "", names[i]);
+    return node_err(c, n, "%s (%s: %s)", msg, list_word, all);
+}
+
 /* Parses an enumerated scalar (did-you-mean on a miss). */
 static int enum_value(pctx *c, const yaml_node_t *n, const char *key, const char *const *names,
                       size_t n_names, int *out)
@@ -133,26 +148,28 @@ static int enum_value(pctx *c, const yaml_node_t *n, const char *key, const char
             *out = (int)i;
             return MO_OK;
         }
-    const char *near = mo__policy_nearest(s, names, n_names);
-    char all[128] = "";
-    for (size_t i = 0; i < n_names; i++)
-        snprintf(all + strlen(all), sizeof all - strlen(all), "%s%s", i ? ", " : "", names[i]);
-    if (near)
-        return node_err(c, n, "invalid %s '%s'; did you mean '%s'?", key, s, near);
-    return node_err(c, n, "invalid %s '%s' (one of: %s)", key, s, all);
+    char msg[200];
+    snprintf(msg, sizeof msg, "invalid %s '%.120s'", key, s);
+    return miss_err(c, n, msg, s, names, n_names, "one of");
 }
 
 static int unknown_key(pctx *c, const yaml_node_t *k, const char *where, const char *const *keys,
                        size_t n_keys)
 {
     const char *s = k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "?";
-    const char *near = mo__policy_nearest(s, keys, n_keys);
-    if (near)
-        return node_err(c, k, "unknown key '%s' in %s; did you mean '%s'?", s, where, near);
-    char all[256] = "";
-    for (size_t i = 0; i < n_keys; i++)
-        snprintf(all + strlen(all), sizeof all - strlen(all), "%s%s", i ? ", " : "", keys[i]);
-    return node_err(c, k, "unknown key '%s' in %s (keys: %s)", s, where, all);
+    char msg[320];
+    snprintf(msg, sizeof msg, "unknown key '%.120s' in %s", s, where);
+    return miss_err(c, k, msg, s, keys, n_keys, "keys");
+}
+
+/* A plain YAML null: empty, "~", "null", "Null" or "NULL" (YAML core schema). */
+static int is_null(const yaml_node_t *n)
+{
+    if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        return 0;
+    const char *v = (const char *)n->data.scalar.value;
+    return !v[0] || !strcmp(v, "~") || !strcmp(v, "null") || !strcmp(v, "Null") ||
+           !strcmp(v, "NULL");
 }
 
 /* A list of scalars (a single scalar counts as a one-item list). */
@@ -237,6 +254,139 @@ static int parse_header(pctx *c, const yaml_node_t *n, const char **version)
     return MO_OK;
 }
 
+/* ==== Categories ==== */
+
+/* Keys of one category entry. A later `dsa:` (EU DSA statement category)
+ * joins `label` here. */
+static const char *const category_keys[] = {"label"};
+#define N_CATEGORY_KEYS (sizeof category_keys / sizeof category_keys[0])
+
+/* The names of the declared categories, for hints; the array is the caller's
+ * (mo__free), NULL when out of memory (then no hint is given). */
+static const char **category_names(const mo_policy *p)
+{
+    const char **names = mo__calloc(p->n_categories + 1, sizeof *names);
+    for (size_t i = 0; names && i < p->n_categories; i++)
+        names[i] = p->categories[i].name;
+    return names;
+}
+
+/* Checks a category entry's `label:` value against the classifier labels of
+ * the schema (the fields clf.<label>); *out (OUT) is the owned label or NULL
+ * for a YAML null. */
+static int parse_label(pctx *c, const char *category, const yaml_node_t *v, const char **out)
+{
+    mo_policy *p = c->p;
+    *out = NULL;
+    if (is_null(v))
+        return MO_OK;
+    const char *label;
+    int rc = scalar(c, v, "label", &label);
+    if (rc != MO_OK)
+        return rc;
+    const char **labels = mo__calloc(p->n_fields + 1, sizeof *labels);
+    if (!labels)
+        return mo__policy_diag(c->diag, MO_ENOMEM, p->file, 0, 0, "out of memory");
+    size_t n_labels = 0;
+    for (size_t f = 0; f < p->n_fields; f++)
+        if (p->field_types[f] == MO_FIELD_NUMBER && !strncmp(p->fields[f], "clf.", 4))
+            labels[n_labels++] = p->fields[f] + 4;
+    size_t i;
+    for (i = 0; i < n_labels && strcmp(labels[i], label); i++)
+        ;
+    if (i < n_labels) {
+        *out = label;
+        rc = MO_OK;
+    } else if (!n_labels) {
+        rc = node_err(c, v, "category '%s': label '%s', but the schema has no classifier labels",
+                      category, label);
+    } else {
+        char msg[300];
+        snprintf(msg, sizeof msg, "category '%.100s': unknown label '%.100s'", category, label);
+        rc = miss_err(c, v, msg, label, labels, n_labels, "labels");
+    }
+    mo__free(labels);
+    return rc;
+}
+
+/* The optional `categories:` section: category name -> {label: NAME}. */
+static int parse_categories(pctx *c, const yaml_node_t *n)
+{
+    mo_policy *p = c->p;
+    if (n->type != YAML_MAPPING_NODE)
+        return node_err(c, n,
+                        "'categories' must be a mapping of category names to entries such as "
+                        "{label: hate}, found %s",
+                        node_kind(n));
+    p->has_categories = 1;
+    for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top; pr++) {
+        yaml_node_t *k = yaml_document_get_node(c->doc, pr->key);
+        yaml_node_t *v = yaml_document_get_node(c->doc, pr->value);
+        if (!k || !v || k->type != YAML_SCALAR_NODE)
+            return node_err(c, k ? k : n, "category names must be scalars");
+        const char *name;
+        int rc = scalar(c, k, "category", &name);
+        if (rc != MO_OK)
+            return rc;
+        if (!name[0])
+            return node_err(c, k, "empty category name");
+        long dup = mo__policy_find_category(p, name);
+        if (dup >= 0)
+            return node_err(c, k, "duplicate category '%s' (first at line %u)", name,
+                            p->categories[dup].line);
+        if (v->type != YAML_MAPPING_NODE)
+            return node_err(c, v,
+                            "category '%s' must be a mapping such as {label: hate} or {}, "
+                            "found %s",
+                            name, node_kind(v));
+        const char *label = NULL;
+        const yaml_node_t *seen[N_CATEGORY_KEYS] = {0};
+        char where[160];
+        snprintf(where, sizeof where, "category '%.120s'", name);
+        for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top;
+             q++) {
+            yaml_node_t *ek = yaml_document_get_node(c->doc, q->key);
+            yaml_node_t *ev = yaml_document_get_node(c->doc, q->value);
+            if (!ek || !ev || ek->type != YAML_SCALAR_NODE)
+                return node_err(c, ek ? ek : v, "keys in %s must be names", where);
+            size_t i;
+            for (i = 0; i < N_CATEGORY_KEYS; i++)
+                if (!strcmp((const char *)ek->data.scalar.value, category_keys[i]))
+                    break;
+            if (i == N_CATEGORY_KEYS)
+                return unknown_key(c, ek, where, category_keys, N_CATEGORY_KEYS);
+            if (seen[i])
+                return node_err(c, ek, "duplicate key '%s' in %s", category_keys[i], where);
+            seen[i] = ev;
+        }
+        if (seen[0] && (rc = parse_label(c, name, seen[0], &label)) != MO_OK)
+            return rc;
+        rc = mo__policy_grow((void **)&p->categories, &p->categories_cap, p->n_categories + 1,
+                             sizeof *p->categories);
+        if (rc != MO_OK)
+            return mo__policy_diag(c->diag, rc, p->file, 0, 0, "out of memory");
+        p->categories[p->n_categories++] = (mo_category_info){
+            name, label, (uint32_t)k->start_mark.line + 1, (uint32_t)k->start_mark.column + 1};
+    }
+    return MO_OK;
+}
+
+/* A rule's category must be declared when the policy has `categories:`. */
+static int check_rule_category(pctx *c, const yaml_node_t *v, const char *category)
+{
+    mo_policy *p = c->p;
+    if (!p->has_categories || !category[0] || mo__policy_find_category(p, category) >= 0)
+        return MO_OK;
+    char msg[300];
+    snprintf(msg, sizeof msg, "category '%.120s' is not declared in 'categories'", category);
+    const char **names = category_names(p);
+    int rc = names && p->n_categories
+                 ? miss_err(c, v, msg, category, names, p->n_categories, "declared")
+                 : node_err(c, v, "%s", msg);
+    mo__free(names);
+    return rc;
+}
+
 /* ==== Rules ==== */
 
 static const char *const rule_keys[] = {"id",    "description", "types",    "surfaces", "regions",
@@ -315,7 +465,8 @@ static int parse_rule(pctx *c, const yaml_node_t *n)
     if ((rc = enum_value(c, seen[6], "action", action_names, 6, &e)) != MO_OK)
         return rc;
     r->action = (mo_action)e;
-    if (seen[7] && (rc = scalar(c, seen[7], "category", &r->category)) != MO_OK)
+    if (seen[7] && ((rc = scalar(c, seen[7], "category", &r->category)) != MO_OK ||
+                    (rc = check_rule_category(c, seen[7], r->category)) != MO_OK))
         return rc;
     if (seen[8]) {
         if ((rc = enum_value(c, seen[8], "ground", ground_names + 1, 2, &e)) != MO_OK)
@@ -471,8 +622,8 @@ static int parse_doc(pctx *c, const char **version)
     if (root->type != YAML_MAPPING_NODE)
         return node_err(c, root, "a policy file is a mapping with 'policy' and 'rules', found %s",
                         node_kind(root));
-    static const char *const keys[] = {"policy", "rules"};
-    const yaml_node_t *header = NULL, *rules = NULL;
+    static const char *const keys[] = {"policy", "rules", "categories"};
+    const yaml_node_t *header = NULL, *rules = NULL, *categories = NULL;
     for (yaml_node_pair_t *pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top;
          pr++) {
         yaml_node_t *k = yaml_document_get_node(c->doc, pr->key);
@@ -484,15 +635,20 @@ static int parse_doc(pctx *c, const char **version)
             header = v;
         else if (!strcmp(name, "rules") && !rules)
             rules = v;
-        else if (!strcmp(name, "policy") || !strcmp(name, "rules"))
+        else if (!strcmp(name, "categories") && !categories)
+            categories = v;
+        else if (!strcmp(name, "policy") || !strcmp(name, "rules") || !strcmp(name, "categories"))
             return node_err(c, k, "duplicate key '%s'", name);
         else
-            return unknown_key(c, k, "the policy file", keys, 2);
+            return unknown_key(c, k, "the policy file", keys, 3);
     }
     if (!header)
         return node_err(c, root, "missing 'policy:' (id, version, description)");
     int rc = parse_header(c, header, version);
     if (rc != MO_OK)
+        return rc;
+    /* Before the rules, which must name declared categories. */
+    if (categories && (rc = parse_categories(c, categories)) != MO_OK)
         return rc;
     if (!rules)
         return node_err(c, root, "missing 'rules:'");
@@ -677,6 +833,7 @@ void mo__policy_free(mo_policy *p)
     mo__free(p->strs);
     mo__free(p->lists);
     mo__free(p->warnings);
+    mo__free(p->categories);
     mo__free(p->version);
     mo__free(p->file);
     mo__free(p);
@@ -720,4 +877,32 @@ long mo__policy_find_rule(const mo_policy *p, const char *id)
         if (!strcmp(p->rules[i].id, id))
             return (long)i;
     return -1;
+}
+
+int mo__policy_has_categories(const mo_policy *p)
+{
+    return p ? p->has_categories : 0;
+}
+
+size_t mo__policy_n_categories(const mo_policy *p)
+{
+    return p ? p->n_categories : 0;
+}
+
+const mo_category_info *mo__policy_category(const mo_policy *p, size_t i)
+{
+    return p && i < p->n_categories ? &p->categories[i] : NULL;
+}
+
+long mo__policy_find_category(const mo_policy *p, const char *name)
+{
+    for (size_t i = 0; p && name && i < p->n_categories; i++)
+        if (!strcmp(p->categories[i].name, name))
+            return (long)i;
+    return -1;
+}
+
+const char *mo__policy_file(const mo_policy *p)
+{
+    return p ? p->file : NULL;
 }

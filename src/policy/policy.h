@@ -111,7 +111,9 @@ typedef struct mo_policy_warning {
  * @param diag       OUT (may be NULL): on failure file, line, col and a message
  *                   "...; did you mean 'x'?" where a nearest name exists.
  * @return MO_OK, MO_EPARSE (YAML syntax, unknown key, bad value, unknown field,
- *         type error, duplicate id), MO_ELIMIT (too large), MO_ENOMEM, MO_EINVAL.
+ *         type error, duplicate id, a category label that is not a clf.<label>
+ *         of the schema, a duplicate or undeclared category), MO_ELIMIT (too large), MO_ENOMEM,
+ * MO_EINVAL.
  */
 int mo__policy_compile(const char *src, size_t len, const char *file_name,
                        const mo_field_def *fields, size_t n_fields, mo_policy **out, mo_diag *diag);
@@ -134,6 +136,29 @@ size_t mo__policy_n_warnings(const mo_policy *p);
 const mo_policy_warning *mo__policy_warning(const mo_policy *p, size_t i);
 /** Index of the rule with this id, or -1. */
 long mo__policy_find_rule(const mo_policy *p, const char *id);
+
+/* A category declared in the policy's `categories:` section: the taxonomy
+ * label it enforces. The entry is a mapping so that more per-category keys
+ * (e.g. a DSA statement category) can join `label` later. Every pointer is
+ * owned by the policy and lives until mo__policy_free. */
+typedef struct mo_category_info {
+    const char *name;  /* the category, as rules name it ("illegal.hate_speech") */
+    const char *label; /* classifier label it enforces (the schema has clf.<label>), NULL = none */
+    uint32_t line;     /* 1-based line of the name in the file */
+    uint32_t col;      /* 1-based column */
+} mo_category_info;
+
+/** 1 when the policy has a `categories:` section (even an empty one), else
+ * 0: then rule categories are not checked and no category has a label. */
+int mo__policy_has_categories(const mo_policy *p);
+/** Declared categories, in file order. */
+size_t mo__policy_n_categories(const mo_policy *p);
+/** Category i (i < n_categories), or NULL; lives until the policy is freed. */
+const mo_category_info *mo__policy_category(const mo_policy *p, size_t i);
+/** Index of the declared category with this name, or -1. */
+long mo__policy_find_category(const mo_policy *p, const char *name);
+/** The file name given to compile ("<policy>" when none); lives with the policy. */
+const char *mo__policy_file(const mo_policy *p);
 
 /* ==== Evaluate ==== */
 

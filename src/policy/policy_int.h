@@ -43,7 +43,10 @@ struct mo_policy {
     long f_type, f_surface, f_region; /* schema index of item.type/surface/region, -1 if absent */
     mo_policy_warning *warnings;
     size_t n_warnings, warnings_cap;
-    char **owned; /* every string the rules point to, freed with the policy */
+    mo_category_info *categories; /* the `categories:` section, file order */
+    size_t n_categories, categories_cap;
+    int has_categories; /* the file has a `categories:` section */
+    char **owned;       /* every string the rules point to, freed with the policy */
     size_t n_owned, owned_cap;
 };
 

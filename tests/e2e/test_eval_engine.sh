@@ -6,7 +6,10 @@
 # categories mapped to labels, items without "type" moderated as comments),
 # the lifted/suppressed counters must match the decisions' scores, the engine
 # must differ from the bare model where the policy does (profanity), and
-# --by, --slice, --html and gates must work with it.
+# --by, --slice, --html and gates must work with it. The category -> label
+# mapping comes from the policy's `categories:` (a custom category declared
+# with a label is counted for that label), and a policy without the section
+# gets the guessed mapping with a warning naming the policy file.
 . tests/e2e/lib/common.sh
 
 python3 - "$T/data.jsonl" <<'PY'
@@ -106,6 +109,45 @@ grep -q '), engine [^<]*config/default.json (version [0-9a-f]*)' "$T/r.html" || 
 echo '{"gates":[{"metric":"f1","labels":["*"],"group":"all","max_drop":0.0}]}' > "$T/gates.json"
 "$M" eval --engine --data "$T/data.jsonl" --bootstrap 0 --baseline "$T/base.json" \
     --gate "$T/gates.json" | grep -q "all gates passed" || fail "gate on the same engine run"
+
+# 2b. A custom category counts for the label the policy declares for it.
+cat > "$T/links.jsonl" <<'J'
+{"id": "l1", "text": "listen to my new song at http://example.com/track today", "labels": {"violence": 1, "spam": 0}}
+{"id": "l2", "text": "what a lovely melody, thanks for sharing", "labels": {"violence": 0, "spam": 0}}
+J
+mkpolicy() { # $1 = file, $2 = the categories: section (or nothing)
+    { printf 'policy: {id: links, version: "1"}\nrules:\n'
+      printf '  - id: links\n    when: url.count > 0\n    action: label\n    category: %s\n' "$3"
+      printf '%s' "$2"; } > "$1"
+    printf '{"model": "%s/models/default.momd", "lexicons": "%s/lexicons", "policy": "%s"}\n' \
+        "$PWD" "$PWD" "$1" > "$1.json"
+}
+engine_eval() { # $1 = config; prints violence tp fp and the mapping
+    "$M" eval --engine --config "$1" --data "$T/links.jsonl" --bootstrap 0 --json 2> "$T/eval.err" \
+        | python3 -c 'import json, sys
+o = json.load(sys.stdin); v = o["groups"]["all"]["labels"]["violence"]
+print(v["tp"], v["fp"], json.dumps(o["engine"]["category_labels"], sort_keys=True))'
+}
+mkpolicy "$T/declared.yaml" 'categories:
+  custom.links: {label: violence}
+' custom.links
+"$M" policy --config "$T/declared.yaml.json" check --werror "$T/declared.yaml" > /dev/null \
+    || fail "the custom policy should check cleanly"
+got=$(engine_eval "$T/declared.yaml.json")
+[ "$got" = '1 0 {"custom.links": "violence"}' ] || fail "declared custom label: $got"
+[ ! -s "$T/eval.err" ] || fail "a declared mapping needs no warning: $(cat "$T/eval.err")"
+mkpolicy "$T/nolabel.yaml" 'categories:
+  custom.links: {}
+' custom.links
+got=$(engine_eval "$T/nolabel.yaml.json")
+[ "$got" = '0 0 {}' ] || fail "a category without a label flags nothing: $got"
+# No categories: section: the old guess from the last dotted component, warned.
+mkpolicy "$T/guess.yaml" '' custom.violence
+got=$(engine_eval "$T/guess.yaml.json")
+[ "$got" = '1 0 {"custom.violence": "violence"}' ] || fail "guessed mapping: $got"
+grep -q "warning: policy $T/guess.yaml declares no categories; .* guessed" "$T/eval.err" \
+    || fail "no guess warning: $(cat "$T/eval.err")"
+[ "$(grep -c warning "$T/eval.err")" = 1 ] || fail "the guess warning is printed once"
 
 # 3. Usage errors exit 2.
 set +e

@@ -15,7 +15,7 @@ set +e; "$M" policy check --bogus x 2>/dev/null; rc=$?; set -e
 [ $rc = 2 ] || fail "unknown option should exit 2, got $rc"
 
 # A clean policy: exit 0, golden bytecode.
-"$M" policy check --disasm $G/policies/demo.yaml > "$T/disasm" || fail "check demo"
+"$M" policy check --disasm $G/policies/demo.yaml > "$T/disasm" 2> /dev/null || fail "check demo"
 diff -u $G/demo.disasm "$T/disasm" || fail "disassembly differs from $G/demo.disasm"
 
 # A typo: file:line:col, the source line, a hint; exit 1.
@@ -24,6 +24,22 @@ set +e; "$M" policy check "$T/typo.yaml" 2> "$T/err"; rc=$?; set -e
 [ $rc = 1 ] || fail "typo should exit 1, got $rc"
 grep -q "typo.yaml:4:11: error: unknown field 'clf.hat'" "$T/err" || { cat "$T/err"; fail "typo location"; }
 grep -q "hint: did you mean 'clf.hate'?" "$T/err" || fail "typo hint"
+
+# Categories: a rule category missing from `categories:` is an error with a
+# hint; a label that is not a classifier label too; no section is a warning.
+printf 'policy: {id: t, version: "1"}\ncategories:\n  hateful: {label: hate}\nrules:\n  - id: a\n    when: clf.hate > 0.5\n    action: label\n    category: hatefull\n' > "$T/cat.yaml"
+set +e; "$M" policy check "$T/cat.yaml" 2> "$T/err"; rc=$?; set -e
+[ $rc = 1 ] || fail "undeclared category should exit 1, got $rc"
+grep -q "cat.yaml:8:15: error: category 'hatefull' is not declared in 'categories'" "$T/err" || { cat "$T/err"; fail "undeclared category"; }
+grep -q "hint: did you mean 'hateful'?" "$T/err" || fail "undeclared category hint"
+sed -i 's/{label: hate}/{label: hat}/; s/hatefull/hateful/' "$T/cat.yaml"
+set +e; "$M" policy check "$T/cat.yaml" 2> "$T/err"; rc=$?; set -e
+[ $rc = 1 ] || fail "unknown label should exit 1, got $rc"
+grep -q "cat.yaml:3:20: error: category 'hateful': unknown label 'hat'" "$T/err" || { cat "$T/err"; fail "unknown label"; }
+sed -i 's/{label: hat}/{label: hate}/' "$T/cat.yaml"
+"$M" policy check --werror "$T/cat.yaml" > /dev/null || fail "declared categories check cleanly"
+"$M" policy check $G/policies/demo.yaml 2> "$T/err" > /dev/null || fail "no categories: is no error"
+grep -q "demo.yaml:7:5: warning: no 'categories:' section" "$T/err" || { cat "$T/err"; fail "no-categories warning"; }
 
 # Warnings: exit 0, or 1 with --werror.
 cp fuzz/corpus/policy/shadowed.yaml "$T/sh.yaml"

@@ -1,7 +1,8 @@
 /*
  * test_engine.c -- the moderation pipeline through the public API: opening
  * the shipped configuration, decisions for known items, determinism of
- * decision ids, item errors with the field named, configuration errors, and
+ * decision ids, item errors with the field named, configuration errors, the
+ * policy's declared category labels (mo_engine_category_label), and
  * allocation failure at every step of mo_engine_open (no crash, no leak under
  * ASan, a clean MO_ENOMEM).
  */
@@ -152,6 +153,65 @@ static void test_config_errors(void **state)
     unlink(path);
 }
 
+/* The policy's `categories:` through the engine: the shipped policy declares
+ * every category it uses; a policy without the section declares none. */
+static void test_categories(void **state)
+{
+    (void)state;
+    mo_engine *e;
+    assert_int_equal(mo_engine_open(CONFIG, &e, NULL), MO_OK);
+    assert_int_equal(mo_engine_n_categories(e), 11);
+    assert_string_equal(mo_engine_category(e, 0), "hateful");
+    assert_null(mo_engine_category(e, 11));
+    assert_string_equal(mo_engine_category_label(e, "hateful"), "hate");
+    assert_string_equal(mo_engine_category_label(e, "illegal.hate_speech"), "hate");
+    assert_string_equal(mo_engine_category_label(e, "deceptive.scam"), "spam");
+    assert_null(mo_engine_category_label(e, "minors.protection"));
+    assert_null(mo_engine_category_label(e, "privacy.doxxing"));
+    assert_null(mo_engine_category_label(e, "x.spam")); /* no guessing here */
+    assert_null(mo_engine_category_label(e, NULL));
+    assert_null(mo_engine_category_label(NULL, "hateful"));
+    assert_int_equal(mo_engine_n_categories(NULL), 0);
+    const char *pp = mo_engine_policy_path(e);
+    assert_non_null(pp);
+    assert_non_null(strstr(pp, "policies/default.yaml"));
+    mo_engine_free(e);
+
+    /* The shipped model and lexicons with a policy that has no categories:. */
+    char dir[] = "/tmp/mo_engine_cat_XXXXXX", cwd[4096], path[4200];
+    assert_non_null(mkdtemp(dir));
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    snprintf(path, sizeof path, "%s/p.yaml", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("policy: {id: t, version: \"1\"}\nrules:\n  - id: r\n    when: clf.hate > 0.5\n"
+          "    action: label\n    category: hateful\n",
+          f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/c.json", dir);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "{\"model\": \"%s/models/default.momd\", \"lexicons\": \"%s/lexicons\", "
+            "\"policy\": \"p.yaml\"}\n",
+            cwd, cwd);
+    fclose(f);
+    mo_diag d;
+    int rc = mo_engine_open(path, &e, &d);
+    if (rc != MO_OK)
+        fprintf(stderr, "%s\n", d.msg);
+    assert_int_equal(rc, MO_OK);
+    assert_int_equal(mo_engine_n_categories(e), 0);
+    assert_null(mo_engine_category(e, 0));
+    assert_null(mo_engine_category_label(e, "hateful"));
+    assert_non_null(strstr(mo_engine_policy_path(e), "p.yaml"));
+    mo_engine_free(e);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/p.yaml", dir);
+    unlink(path);
+    rmdir(dir);
+}
+
 static void test_alloc_failure(void **state)
 {
     (void)state;
@@ -178,9 +238,8 @@ static void test_alloc_failure(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_decisions),
-        cmocka_unit_test(test_batch),
-        cmocka_unit_test(test_config_errors),
+        cmocka_unit_test(test_decisions),     cmocka_unit_test(test_batch),
+        cmocka_unit_test(test_config_errors), cmocka_unit_test(test_categories),
         cmocka_unit_test(test_alloc_failure),
     };
     return cmocka_run_group_tests_name("engine", tests, NULL, NULL);

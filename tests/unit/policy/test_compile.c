@@ -2,7 +2,8 @@
  * test_compile.c -- unit tests of the policy compiler (src/policy/lex.c,
  * parse.c, compile.c): errors with exact line:col and hints, type errors,
  * unknown keys and values, golden bytecode, warnings for unreachable and
- * shadowed rules, limits, and allocation failure at every step.
+ * shadowed rules, the `categories:` section (labels, every error), limits,
+ * and allocation failure at every step.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -329,14 +330,152 @@ static void test_limits(void **state)
     assert_int_equal(mo__policy_compile(NULL, 0, NULL, NULL, 0, NULL, &d), MO_EINVAL);
 }
 
+/* ==== categories: ==== */
+
+#define CAT_RULE(cat)                                                                              \
+    "  - id: r\n    when: clf.hate > 0.5\n    action: label\n    category: " cat "\n"
+
+static void test_categories(void **state)
+{
+    (void)state;
+    /* Flow and block entries, every null form, declared after the rules. */
+    const char *src = HDR CAT_RULE("hateful") "categories:\n"
+                                              "  hateful: {label: hate}\n"
+                                              "  illegal.hate_speech:\n"
+                                              "    label: hate\n"
+                                              "  minors.protection: {}\n"
+                                              "  privacy.doxxing: {label: null}\n"
+                                              "  a: {label: ~}\n"
+                                              "  b: {label: }\n"
+                                              "  deceptive.spam: {label: spam}\n";
+    mo_policy *p = NULL;
+    mo_diag d;
+    int rc = compile(src, &p, &d);
+    if (rc != MO_OK)
+        fprintf(stderr, "%llu:%u: %s\n", (unsigned long long)d.line, d.col, d.msg);
+    assert_int_equal(rc, MO_OK);
+    assert_true(mo__policy_has_categories(p));
+    assert_int_equal(mo__policy_n_categories(p), 7);
+    static const char *const names[] = {
+        "hateful", "illegal.hate_speech", "minors.protection", "privacy.doxxing", "a",
+        "b",       "deceptive.spam"};
+    static const char *const labels[] = {"hate", "hate", NULL, NULL, NULL, NULL, "spam"};
+    for (size_t i = 0; i < 7; i++) {
+        const mo_category_info *ci = mo__policy_category(p, i);
+        assert_non_null(ci);
+        assert_string_equal(ci->name, names[i]);
+        if (labels[i])
+            assert_string_equal(ci->label, labels[i]);
+        else
+            assert_null(ci->label);
+        assert_int_equal(ci->line, 8 + i + (i > 1)); /* illegal.hate_speech takes two lines */
+        assert_int_equal(ci->col, 3);
+        assert_int_equal(mo__policy_find_category(p, names[i]), (long)i);
+    }
+    assert_null(mo__policy_category(p, 7));
+    assert_int_equal(mo__policy_find_category(p, "nope"), -1);
+    assert_int_equal(mo__policy_find_category(p, NULL), -1);
+    assert_string_equal(mo__policy_file(p), "t.yaml");
+    mo__policy_free(p);
+
+    /* No section: any category is accepted, none has a label. */
+    assert_int_equal(compile(HDR CAT_RULE("whatever"), &p, &d), MO_OK);
+    assert_false(mo__policy_has_categories(p));
+    assert_int_equal(mo__policy_n_categories(p), 0);
+    assert_int_equal(mo__policy_find_category(p, "whatever"), -1);
+    mo__policy_free(p);
+    assert_false(mo__policy_has_categories(NULL));
+    assert_int_equal(mo__policy_n_categories(NULL), 0);
+
+    /* An empty section declares nothing; rules without a category are fine. */
+    assert_int_equal(compile(HDR "  - id: r\n    when: clf.hate > 0.5\n    action: label\n"
+                                 "categories: {}\n",
+                             &p, &d),
+                     MO_OK);
+    assert_true(mo__policy_has_categories(p));
+    assert_int_equal(mo__policy_n_categories(p), 0);
+    mo__policy_free(p);
+}
+
+/* Every error of the section, each at its line:col. */
+static void test_category_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *src, *msg;
+        uint64_t line;
+        uint32_t col;
+    } cases[] = {
+        /* The section and its entries. */
+        {HDR CAT_RULE("x") "categories: [x]\n", "'categories' must be a mapping of category names",
+         7, 13},
+        {HDR CAT_RULE("x") "categories:\n  x: hate\n",
+         "category 'x' must be a mapping such as {label: hate} or {}, found a scalar", 8, 6},
+        {HDR CAT_RULE("x") "categories:\n  x: {lable: hate}\n",
+         "unknown key 'lable' in category 'x'; did you mean 'label'?", 8, 7},
+        {HDR CAT_RULE("x") "categories:\n  x: {dsa: STATEMENT_CATEGORY_SCAMS}\n",
+         "unknown key 'dsa' in category 'x' (keys: label)", 8, 7},
+        {HDR CAT_RULE("x") "categories:\n  x: {label: hate, label: spam}\n",
+         "duplicate key 'label' in category 'x'", 8, 20},
+        {HDR CAT_RULE("x") "categories:\n  x: {}\n  y: {}\n  x: {label: hate}\n",
+         "duplicate category 'x' (first at line 8)", 10, 3},
+        {HDR CAT_RULE("x") "categories:\n  \"\": {}\n", "empty category name", 8, 3},
+        {HDR CAT_RULE("x") "categories:\n  [a]: {}\n", "category names must be scalars", 8, 3},
+        {HDR CAT_RULE("x") "categories: {}\ncategories: {}\n", "duplicate key 'categories'", 8, 1},
+        {HDR CAT_RULE("x") "categorys: {}\n",
+         "unknown key 'categorys' in the policy file; did you mean 'categories'?", 7, 1},
+        /* Labels: those of the schema's classifier (clf.<label>); lex.slur is a field. */
+        {HDR CAT_RULE("x") "categories:\n  x: {label: hat}\n",
+         "category 'x': unknown label 'hat'; did you mean 'hate'?", 8, 14},
+        {HDR CAT_RULE("x") "categories:\n  x:\n    label: weather\n",
+         "category 'x': unknown label 'weather' (labels: hate, harassment, sexual, "
+         "self_harm, violence, spam, profanity)",
+         9, 12},
+        {HDR CAT_RULE("x") "categories:\n  x: {label: \"null\"}\n", "unknown label 'null'", 8, 14},
+        {HDR CAT_RULE("x") "categories:\n  x: {label: slur}\n", "unknown label 'slur'", 8, 14},
+        {HDR CAT_RULE("x") "categories:\n  x: {label: [hate]}\n",
+         "'label' must be a scalar, found a list", 8, 14},
+        /* Rules must name a declared category. */
+        {HDR CAT_RULE("hatefull") "categories:\n  hateful: {label: hate}\n  spam: {}\n",
+         "category 'hatefull' is not declared in 'categories'; did you mean "
+         "'hateful'?",
+         6, 15},
+        {HDR CAT_RULE("weather") "categories:\n  hateful: {label: hate}\n  spam: {}\n",
+         "category 'weather' is not declared in 'categories' (declared: hateful, spam)", 6, 15},
+        {HDR CAT_RULE("x") "categories: {}\n", "category 'x' is not declared in 'categories'", 6,
+         15},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        expect_error(cases[i].src, cases[i].line, cases[i].col, cases[i].msg);
+}
+
+/* A schema without classifier fields has no labels to name. */
+static void test_category_no_labels(void **state)
+{
+    (void)state;
+    static const mo_field_def fields[] = {{"lex.slur", MO_FIELD_NUMBER},
+                                          {"clf.flag", MO_FIELD_BOOL}};
+    const char *src = HDR "  - id: r\n    when: lex.slur > 0\n    action: label\n    category: x\n"
+                          "categories:\n  x: {label: flag}\n";
+    mo_policy *p = (mo_policy *)1;
+    mo_diag d;
+    assert_int_equal(mo__policy_compile(src, strlen(src), "t.yaml", fields, 2, &p, &d), MO_EPARSE);
+    assert_null(p);
+    assert_int_equal(d.line, 8);
+    assert_int_equal(d.col, 14);
+    assert_non_null(strstr(d.msg, "category 'x': label 'flag', but the schema has no classifier "
+                                  "labels"));
+}
+
 /* Allocation failure at every step: an error, never a leak or crash (ASan). */
 static void test_alloc_failure(void **state)
 {
     (void)state;
     const char *src = HDR "  - id: rm\n    regions: [DE, AT]\n    when: clf.hate > 0.9 and "
                           "item.lang in ['de']\n    action: remove\n    ground: illegal\n"
-                          "    legal_ref: x\n  - id: lbl\n    when: clf.hate > 0.9 and item.lang "
-                          "in ['de']\n    action: label\n";
+                          "    legal_ref: x\n    category: illegal.hate\n  - id: lbl\n"
+                          "    when: clf.hate > 0.9 and item.lang in ['de']\n    action: label\n"
+                          "categories:\n  illegal.hate: {label: hate}\n  other: {}\n";
     int ok = 0;
     for (uint64_t nth = 1; nth < 500 && !ok; nth++) {
         mo__alloc_fail_after(nth);
@@ -347,6 +486,7 @@ static void test_alloc_failure(void **state)
         if (rc == MO_OK) {
             ok = 1;
             assert_int_equal(mo__policy_n_rules(p), 2);
+            assert_int_equal(mo__policy_n_categories(p), 2);
         } else {
             assert_int_equal(rc, MO_ENOMEM);
             assert_null(p);
@@ -372,17 +512,13 @@ static void test_edit_distance(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lexer_errors),
-        cmocka_unit_test(test_parser_errors),
-        cmocka_unit_test(test_type_errors),
-        cmocka_unit_test(test_key_errors),
-        cmocka_unit_test(test_scope_needs_field),
-        cmocka_unit_test(test_golden_bytecode),
-        cmocka_unit_test(test_rule_info),
-        cmocka_unit_test(test_warnings),
-        cmocka_unit_test(test_limits),
-        cmocka_unit_test(test_alloc_failure),
-        cmocka_unit_test(test_edit_distance),
+        cmocka_unit_test(test_lexer_errors),       cmocka_unit_test(test_parser_errors),
+        cmocka_unit_test(test_type_errors),        cmocka_unit_test(test_key_errors),
+        cmocka_unit_test(test_scope_needs_field),  cmocka_unit_test(test_golden_bytecode),
+        cmocka_unit_test(test_rule_info),          cmocka_unit_test(test_warnings),
+        cmocka_unit_test(test_categories),         cmocka_unit_test(test_category_errors),
+        cmocka_unit_test(test_category_no_labels), cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_alloc_failure),      cmocka_unit_test(test_edit_distance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
