@@ -7,6 +7,10 @@ fail=0
 skip=0
 failed=""
 log=$(mktemp)
+# The lexicon cache (docs/DETECTORS.md) goes to a folder of this run, never to
+# the real ~/.cache of whoever runs the tests.
+MODERATO_CACHE_DIR=$(mktemp -d)
+export MODERATO_CACHE_DIR
 for t in $(find "$BUILD/tests" -type f -perm -u+x | sort); do
     name=${t#"$BUILD/tests/"}
     if "$t" >"$log" 2>&1; then rc=0; else rc=$?; fi
@@ -36,6 +40,7 @@ for e in tests/e2e/test_*.sh; do
     else fail=$((fail + 1)); failed="$failed e2e:$n"; cat "$log"; echo "e2e $n: FAILED"; fi
 done
 rm -f "$log"
+rm -rf "$MODERATO_CACHE_DIR"
 [ -n "$failed" ] && echo "failed:$failed"
 echo "tests: $pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]

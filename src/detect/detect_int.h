@@ -125,6 +125,17 @@ void mo__detect_emit(mo_detect_scratch *s, uint32_t signal, uint32_t start, uint
 int mo__lex_add_file(mo_detect_config *c, mo_normalizer *n, const char *path, const char *name,
                      enum mo__term_kind kind, uint32_t cat, mo_diag *diag);
 int mo__lex_compile(mo_detect_config *c, mo_diag *diag);
+
+/* lexicon_cache.c: the compiled database cached on disk (docs/DETECTORS.md).
+ * The key hashes every expression, flag and id, their count, the mode, the
+ * Vectorscan version and the host platform. Load returns a database the
+ * caller frees with hs_free_database, or NULL on any failure (caching off,
+ * no file, corrupt file, another platform); store writes atomically and
+ * ignores failures. Neither ever changes what the database matches. */
+uint64_t mo__lex_cache_key(const char *const *exprs, const unsigned *flags, const unsigned *ids,
+                           size_t n, unsigned mode);
+hs_database_t *mo__lex_cache_load(uint64_t key);
+void mo__lex_cache_store(uint64_t key, const hs_database_t *db);
 int mo__lex_run(const mo_detect_config *c, mo_detect_scratch *s, const char *orig,
                 const mo_norm_view *v, size_t orig_len, double *values);
 

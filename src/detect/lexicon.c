@@ -146,7 +146,8 @@ done:
     return rc;
 }
 
-/* Compiles every expression into c->db with one hs_compile_multi call. */
+/* Compiles every expression into c->db with one hs_compile_multi call, or
+ * loads the same database from the cache (lexicon_cache.c) and skips it. */
 int mo__lex_compile(mo_detect_config *c, mo_diag *diag)
 {
     if (c->n_pats == 0)
@@ -169,6 +170,12 @@ int mo__lex_compile(mo_detect_config *c, mo_diag *diag)
         flags[i] = 0; /* literals: on_match knows the start without SOM tracking */
         ids[i] = (unsigned)i;
     }
+    /* A database cached by an earlier process with the same inputs skips the compile. */
+    uint64_t key = mo__lex_cache_key(exprs, flags, ids, c->n_pats, HS_MODE_BLOCK);
+    if ((c->db = mo__lex_cache_load(key))) {
+        rc = MO_OK;
+        goto done;
+    }
     hs_compile_error_t *err = NULL;
     if (hs_compile_multi(exprs, flags, ids, (unsigned)c->n_pats, HS_MODE_BLOCK, NULL, &c->db,
                          &err) != HS_SUCCESS) {
@@ -181,6 +188,7 @@ int mo__lex_compile(mo_detect_config *c, mo_diag *diag)
         c->db = NULL;
         goto done;
     }
+    mo__lex_cache_store(key, c->db);
     rc = MO_OK;
 done:
     if (owned)
