@@ -107,8 +107,7 @@ static bool cache_path(uint64_t key, char *path, size_t cap, bool create)
 static char *read_bounded(int fd, uint64_t max, size_t *out_len)
 {
     struct stat sb;
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size < 0 ||
-        (uint64_t)sb.st_size > max)
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size < 0 || (uint64_t)sb.st_size > max)
         return NULL;
     size_t len = (size_t)sb.st_size, got = 0;
     char *buf = mo__malloc(len ? len : 1);
@@ -148,7 +147,8 @@ hs_database_t *mo__lex_cache_load(uint64_t key)
     memcpy(&h, buf, sizeof h);
     const char *payload = buf + sizeof h;
     if (memcmp(h.magic, CACHE_MAGIC, 4) != 0 || h.version != CACHE_VERSION || h.key != key ||
-        h.payload_len != len - sizeof h || XXH64(payload, (size_t)h.payload_len, 0) != h.payload_xxh)
+        h.payload_len != len - sizeof h ||
+        XXH64(payload, (size_t)h.payload_len, 0) != h.payload_xxh)
         goto done;
     if (hs_deserialize_database(payload, (size_t)h.payload_len, &db) != HS_SUCCESS)
         db = NULL;
