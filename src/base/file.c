@@ -6,14 +6,19 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 int mo__file_write_atomic(const char *path, const void *data, size_t len, mo_diag *diag)
 {
+    /* The temp name is unique per process and call, so two threads writing
+     * the same path never share a temp file. */
+    static atomic_uint seq;
     char tmp[4096];
-    int n = snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    int n = snprintf(tmp, sizeof tmp, "%s.tmp.%ld.%u", path, (long)getpid(),
+                     atomic_fetch_add(&seq, 1u));
     if (n < 0 || (size_t)n >= sizeof tmp)
         return mo__diag_set(diag, MO_EINVAL, path, 0, NULL, "%s: path too long", path);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -36,10 +41,16 @@ int mo__file_write_atomic(const char *path, const void *data, size_t len, mo_dia
         p += w;
         left -= (size_t)w;
     }
-    if (fsync(fd) != 0 || close(fd) != 0) {
-        int e = errno;
+    /* Close even when fsync fails, so the descriptor never leaks. */
+    int synced = fsync(fd) == 0, sync_err = errno;
+    if (close(fd) != 0 && synced) {
+        synced = 0;
+        sync_err = errno;
+    }
+    if (!synced) {
         unlink(tmp);
-        return mo__diag_set(diag, MO_EIO, tmp, 0, NULL, "%s: fsync failed: %s", tmp, strerror(e));
+        return mo__diag_set(diag, MO_EIO, tmp, 0, NULL, "%s: fsync failed: %s", tmp,
+                            strerror(sync_err));
     }
     if (rename(tmp, path) != 0) {
         int e = errno;
