@@ -97,9 +97,6 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* How many features ahead train_step prefetches the weight rows. */
-#define PREFETCH_AHEAD 8
-
 /* One SGD step on example e; returns its weighted masked log loss (sum over
  * known labels), or NAN. The rate decays linearly to 0 over n_steps (as
  * fastText's does). Averaging uses the sparse form of Polyak-Ruppert: with
@@ -125,10 +122,10 @@ static double train_step(trainer *t, const valued *ds, const int8_t *ys, size_t 
      * order per head (no fused multiply-add), so the model file is the same
      * bytes as the plain loops would write. */
     for (size_t i = 0; i < n; i++) {
-        if (i + PREFETCH_AHEAD < n) {
+        if (i + MO__PREFETCH < n) {
             /* The rows are read at random: ask for the next ones early (the
              * backward pass below finds them in cache too). */
-            size_t o = (size_t)ids[i + PREFETCH_AHEAD] * H;
+            size_t o = (size_t)ids[i + MO__PREFETCH] * H;
             __builtin_prefetch(t->w + o);
             __builtin_prefetch(t->w + o + H - 1);
             __builtin_prefetch(t->u + o, 1);
