@@ -303,6 +303,9 @@ MO_API const char *mo_engine_category_label(const mo_engine *engine, const char 
 /** Number of categories the policy declares, 0 when it has no `categories:`
  * section (labels of categories are then unknown). Thread-safe. */
 MO_API size_t mo_engine_n_categories(const mo_engine *engine);
+/** 1 when the policy has a `categories:` section, even an empty one (then no
+ * category has a label, and none may be guessed), else 0. Thread-safe. */
+MO_API int mo_engine_declares_categories(const mo_engine *engine);
 /** Name of declared category i (i < mo_engine_n_categories, file order), or
  * NULL; borrowed until mo_engine_free. Thread-safe. */
 MO_API const char *mo_engine_category(const mo_engine *engine, size_t i);

@@ -92,7 +92,7 @@ static int categories_load(mo_cli_scorer *s, const char *cmd)
     size_t n = mo_engine_n_categories(s->engine);
     if (!(s->cats = json_object()))
         return MO_ENOMEM;
-    if (!n) {
+    if (!n && !mo_engine_declares_categories(s->engine)) {
         s->guess = 1;
         fprintf(stderr,
                 "moderato %s: warning: policy %s declares no categories; the labels of the "

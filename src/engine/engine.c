@@ -469,6 +469,11 @@ size_t mo_engine_n_categories(const mo_engine *e)
     return e ? mo__policy_n_categories(e->policy) : 0;
 }
 
+int mo_engine_declares_categories(const mo_engine *e)
+{
+    return e ? mo__policy_has_categories(e->policy) : 0;
+}
+
 const char *mo_engine_category(const mo_engine *e, size_t i)
 {
     const mo_category_info *c = e ? mo__policy_category(e->policy, i) : NULL;

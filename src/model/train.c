@@ -85,7 +85,8 @@ typedef struct trainer {
     float *known;           /* (H) scratch: 1 where the head's label is known, else 0 */
     size_t H;               /* heads: L, or 2L when plain and NB heads train side by side */
     size_t *lab;            /* (H) label of each head */
-    float *r;               /* (n_buckets, H) feature scale per head (NB ratio or 1), or NULL */
+    size_t nb0;             /* the NB heads are nb0 .. H-1 (nb0 = H: none) */
+    float *r;               /* (n_buckets, H - nb0) NB ratio per bucket and NB head, or NULL */
     double step;            /* SGD steps taken, from 1 */
     double n_steps;         /* steps the rate decays over (epochs * examples) */
 } trainer;
@@ -97,13 +98,58 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* z[h] += x_h * row[h] for the n heads of a span, with x_h = v * s[h] for an
+ * NB span (s its ratios) or v (s NULL). Four lanes at a time with SSE2 and
+ * the rest one by one: the same IEEE single-precision operations in the same
+ * order per head (no fused multiply-add), so the model file is the same bytes
+ * as the plain loops would write. */
+static inline void span_dot(float *z, const float *row, float v, const float *s, size_t n)
+{
+    size_t h = 0;
+#ifdef __SSE2__
+    __m128 vv = _mm_set1_ps(v);
+    for (; h + 4 <= n; h += 4) {
+        __m128 x = s ? _mm_mul_ps(vv, _mm_loadu_ps(s + h)) : vv;
+        _mm_storeu_ps(z + h, _mm_add_ps(_mm_loadu_ps(z + h), _mm_mul_ps(x, _mm_loadu_ps(row + h))));
+    }
+#endif
+    for (; h < n; h++)
+        z[h] += (s ? v * s[h] : v) * row[h];
+}
+
+/* The SGD update of one row span (as span_dot): d = lr (gr x + l2 w) known,
+ * w -= d, u -= c d. */
+static inline void span_update(float *row, float *urow, const float *gr, const float *kn, float v,
+                               const float *s, size_t n, float lr, float l2, float c)
+{
+    size_t h = 0;
+#ifdef __SSE2__
+    __m128 vv = _mm_set1_ps(v), lr4 = _mm_set1_ps(lr), l24 = _mm_set1_ps(l2), c4 = _mm_set1_ps(c);
+    for (; h + 4 <= n; h += 4) {
+        __m128 x = s ? _mm_mul_ps(vv, _mm_loadu_ps(s + h)) : vv;
+        __m128 w4 = _mm_loadu_ps(row + h);
+        __m128 d =
+            _mm_mul_ps(lr4, _mm_add_ps(_mm_mul_ps(_mm_loadu_ps(gr + h), x), _mm_mul_ps(l24, w4)));
+        d = _mm_mul_ps(d, _mm_loadu_ps(kn + h));
+        _mm_storeu_ps(row + h, _mm_sub_ps(w4, d));
+        _mm_storeu_ps(urow + h, _mm_sub_ps(_mm_loadu_ps(urow + h), _mm_mul_ps(c4, d)));
+    }
+#endif
+    for (; h < n; h++) {
+        float x = s ? v * s[h] : v;
+        float d = lr * (gr[h] * x + l2 * row[h]) * kn[h];
+        row[h] -= d;
+        urow[h] -= c * d;
+    }
+}
+
 /* One SGD step on example e; returns its weighted masked log loss (sum over
  * known labels), or NAN. The rate decays linearly to 0 over n_steps (as
  * fastText's does). Averaging uses the sparse form of Polyak-Ruppert: with
  * u accumulating step * update, the mean of all iterates is w - u / step. */
 static double train_step(trainer *t, const valued *ds, const int8_t *ys, size_t e)
 {
-    size_t L = t->L, H = t->H;
+    size_t L = t->L, H = t->H, P = t->nb0, R = H - P;
     const size_t *lab = t->lab;
     const uint32_t *ids = ds->ids + ds->off[e];
     const float *v = ds->vals + ds->off[e];
@@ -117,10 +163,8 @@ static double train_step(trainer *t, const valued *ds, const int8_t *ys, size_t 
     int any = 0;
     for (size_t h = 0; h < H; h++)
         z[h] = 0;
-    /* The loops over heads run four lanes at a time with SSE2 and the rest
-     * one by one: the same IEEE single-precision operations in the same
-     * order per head (no fused multiply-add), so the model file is the same
-     * bytes as the plain loops would write. */
+    /* Heads 0 .. P-1 see the tf-idf values, the NB heads P .. H-1 those
+     * values scaled by their ratios (span_dot). */
     for (size_t i = 0; i < n; i++) {
         if (i + MO__PREFETCH < n) {
             /* The rows are read at random: ask for the next ones early (the
@@ -130,24 +174,16 @@ static double train_step(trainer *t, const valued *ds, const int8_t *ys, size_t 
             __builtin_prefetch(t->w + o + H - 1);
             __builtin_prefetch(t->u + o, 1);
             __builtin_prefetch(t->u + o + H - 1, 1);
-            if (t->r) {
-                __builtin_prefetch(t->r + o);
-                __builtin_prefetch(t->r + o + H - 1);
+            if (R) {
+                const float *rp = t->r + (size_t)ids[i + MO__PREFETCH] * R;
+                __builtin_prefetch(rp);
+                __builtin_prefetch(rp + R - 1);
             }
         }
         const float *row = t->w + (size_t)ids[i] * H;
-        const float *rr = t->r ? t->r + (size_t)ids[i] * H : NULL;
-        size_t h = 0;
-#ifdef __SSE2__
-        __m128 vv = _mm_set1_ps(v[i]);
-        for (; h + 4 <= H; h += 4) {
-            __m128 x = rr ? _mm_mul_ps(vv, _mm_loadu_ps(rr + h)) : vv;
-            __m128 zz = _mm_add_ps(_mm_loadu_ps(z + h), _mm_mul_ps(x, _mm_loadu_ps(row + h)));
-            _mm_storeu_ps(z + h, zz);
-        }
-#endif
-        for (; h < H; h++)
-            z[h] += (rr ? v[i] * rr[h] : v[i]) * row[h];
+        span_dot(z, row, v[i], NULL, P);
+        if (R)
+            span_dot(z + P, row + P, v[i], t->r + (size_t)ids[i] * R, R);
     }
     double loss = 0;
     for (size_t h = 0; h < H; h++) {
@@ -181,38 +217,23 @@ static double train_step(trainer *t, const valued *ds, const int8_t *ys, size_t 
     for (size_t i = 0; i < n; i++) {
         float *row = t->w + (size_t)ids[i] * H;
         float *urow = t->u + (size_t)ids[i] * H;
-        const float *rr = t->r ? t->r + (size_t)ids[i] * H : NULL;
-        size_t h = 0;
-#ifdef __SSE2__
-        __m128 vv = _mm_set1_ps(v[i]), lr4 = _mm_set1_ps(lr), l24 = _mm_set1_ps(l2),
-               c4 = _mm_set1_ps(c);
-        for (; h + 4 <= H; h += 4) {
-            __m128 x = rr ? _mm_mul_ps(vv, _mm_loadu_ps(rr + h)) : vv;
-            __m128 w4 = _mm_loadu_ps(row + h);
-            __m128 d = _mm_mul_ps(
-                lr4, _mm_add_ps(_mm_mul_ps(_mm_loadu_ps(gr + h), x), _mm_mul_ps(l24, w4)));
-            d = _mm_mul_ps(d, _mm_loadu_ps(kn + h));
-            _mm_storeu_ps(row + h, _mm_sub_ps(w4, d));
-            _mm_storeu_ps(urow + h, _mm_sub_ps(_mm_loadu_ps(urow + h), _mm_mul_ps(c4, d)));
-        }
-#endif
-        for (; h < H; h++) {
-            float x = rr ? v[i] * rr[h] : v[i];
-            float d = lr * (gr[h] * x + l2 * row[h]) * kn[h];
-            row[h] -= d;
-            urow[h] -= c * d;
-        }
+        span_update(row, urow, gr, kn, v[i], NULL, P, lr, l2, c);
+        if (R)
+            span_update(row + P, urow + P, gr + P, kn + P, v[i], t->r + (size_t)ids[i] * R, R,
+                        lr, l2, c);
     }
     return isfinite(loss) ? loss : NAN;
 }
 
-/* The average of all iterates so far of weight k, with the feature scale
- * folded in (so it scores unscaled tf-idf values). It is computed where it is
- * needed instead of stored, which saves a (n_buckets, H) array. */
-static inline float avg(const trainer *t, size_t k)
+/* The average of all iterates so far of bucket b's weight for head h, with
+ * an NB head's ratio folded in (so it scores unscaled tf-idf values). It is
+ * computed where it is needed instead of stored, which saves a (n_buckets, H)
+ * array. */
+static inline float avg(const trainer *t, size_t b, size_t h)
 {
+    size_t k = b * t->H + h;
     float a = t->w[k] - t->u[k] * t->inv;
-    return t->r ? a * t->r[k] : a;
+    return h >= t->nb0 ? a * t->r[b * (t->H - t->nb0) + h - t->nb0] : a;
 }
 
 /* Starts the averages of the current epoch: t->inv and avg_b. */
@@ -226,9 +247,9 @@ static void average_weights(trainer *t)
 /* Writes the averaged weights into dst (n_buckets, H). */
 static void store_average(const trainer *t, float *dst)
 {
-    size_t nw = t->n_buckets * t->H;
-    for (size_t k = 0; k < nw; k++)
-        dst[k] = avg(t, k);
+    for (size_t b = 0; b < t->n_buckets; b++)
+        for (size_t h = 0; h < t->H; h++)
+            dst[b * t->H + h] = avg(t, b, h);
 }
 
 /* Raw logits of one example with the averaged weights: the operations and
@@ -241,50 +262,46 @@ static void avg_logits(trainer *t, const uint32_t *ids, const float *vals, size_
     for (size_t h = 0; h < H; h++)
         facc[h] = 0;
     for (size_t i = 0; i < n; i++) {
-        size_t o = (size_t)ids[i] * H;
         float v = vals[i];
         for (size_t h = 0; h < H; h++)
-            facc[h] += v * avg(t, o + h);
+            facc[h] += v * avg(t, ids[i], h);
     }
     for (size_t h = 0; h < H; h++)
         out[h] = t->avg_b[h] + facc[h];
 }
 
-/* Fills t->r (n_buckets, H) with each head's feature scale: 1 for a plain
- * head, for an NB head its label's log-count ratio per bucket, from the
- * training examples where the label is known:
+/* Fills t->r (n_buckets, R) with each NB head's (nb0 .. H-1, R = H - nb0)
+ * feature scale, its label's log-count ratio per bucket, from the training
+ * examples where the label is known:
  *   r = log(((pos_k + a) / (P + 2a)) / ((neg_k + a) / (N + 2a)))
  * with pos_k / neg_k the positive / negative texts containing bucket k and
- * P / N all positive / negative texts. cnt is (n_buckets, H) scratch (the
+ * P / N all positive / negative texts. cnt is (n_buckets, R) scratch (the
  * counts of negatives; r holds the positives' while counting). */
 static void nb_ratios(trainer *t, const valued *vtr, const int8_t *ys, const size_t *idx, size_t n,
-                      const int *is_nb, float alpha, float *cnt)
+                      float alpha, float *cnt)
 {
-    size_t H = t->H, L = t->L, nw = t->n_buckets * H;
+    size_t L = t->L, R = t->H - t->nb0, nr = t->n_buckets * R;
     double P[2 * MO__MODEL_MAX_LABELS] = {0}, N[2 * MO__MODEL_MAX_LABELS] = {0};
-    memset(t->r, 0, nw * sizeof *t->r);
-    memset(cnt, 0, nw * sizeof *cnt);
+    memset(t->r, 0, nr * sizeof *t->r);
+    memset(cnt, 0, nr * sizeof *cnt);
     for (size_t j = 0; j < n; j++) {
         size_t e = idx[j];
         const int8_t *y = ys + e * L;
-        for (size_t h = 0; h < H; h++) {
-            if (!is_nb[h] || y[t->lab[h]] < 0)
+        for (size_t q = 0; q < R; q++) {
+            int8_t yl = y[t->lab[t->nb0 + q]];
+            if (yl < 0)
                 continue;
-            float *dst = y[t->lab[h]] ? t->r : cnt;
-            (y[t->lab[h]] ? P : N)[h] += 1;
+            float *dst = yl ? t->r : cnt;
+            (yl ? P : N)[q] += 1;
             for (size_t i = vtr->off[e]; i < vtr->off[e + 1]; i++)
-                dst[(size_t)vtr->ids[i] * H + h] += 1;
+                dst[(size_t)vtr->ids[i] * R + q] += 1;
         }
     }
-    for (size_t k = 0; k < nw; k++) {
-        size_t h = k % H;
-        if (!is_nb[h]) {
-            t->r[k] = 1.0f;
-            continue;
-        }
-        double pr = (t->r[k] + alpha) / (P[h] + 2 * alpha);
-        double nr = (cnt[k] + alpha) / (N[h] + 2 * alpha);
-        t->r[k] = (float)log(pr / nr);
+    for (size_t k = 0; k < nr; k++) {
+        size_t q = k % R;
+        double pr = (t->r[k] + alpha) / (P[q] + 2 * alpha);
+        double ng = (cnt[k] + alpha) / (N[q] + 2 * alpha);
+        t->r[k] = (float)log(pr / ng);
     }
 }
 
@@ -551,7 +568,10 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
     t.w = mo__calloc(nw, sizeof(float));
     t.u = mo__calloc(nw, sizeof(float));
     t.best_w = mo__calloc(nw, sizeof(float));
-    t.r = opt.nb != MO_NB_OFF ? mo__calloc(nw, sizeof(float)) : NULL;
+    /* NB heads: all with MO_NB_ON, the second L with MO_NB_AUTO, none with
+     * MO_NB_OFF; only they have ratios. */
+    t.nb0 = opt.nb == MO_NB_ON ? 0 : opt.nb == MO_NB_AUTO ? L : H;
+    t.r = t.nb0 < H ? mo__calloc(t.n_buckets * (H - t.nb0), sizeof(float)) : NULL;
     t.lab = mo__calloc(H, sizeof *t.lab);
     t.b = mo__calloc(H, sizeof(float));
     t.ub = mo__calloc(H, sizeof(float));
@@ -568,15 +588,12 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
     per_ap = mo__calloc(H, sizeof *per_ap);
     pa = mo__calloc(L, sizeof *pa);
     pb = mo__calloc(L, sizeof *pb);
-    if (!t.w || !t.u || !t.best_w || (opt.nb != MO_NB_OFF && !t.r) || !t.lab || !t.b || !t.ub ||
+    if (!t.w || !t.u || !t.best_w || (t.nb0 < H && !t.r) || !t.lab || !t.b || !t.ub ||
         !t.avg_b || !t.best_b || !t.pos_weight || !t.z || !t.grad || !t.known || !cols ||
         !raw_cols || !ycols || !facc || !per_ap || !pa || !pb)
         goto nomem;
-    int is_nb[2 * MO__MODEL_MAX_LABELS];
-    for (size_t h = 0; h < H; h++) {
+    for (size_t h = 0; h < H; h++)
         t.lab[h] = h % L;
-        is_nb[h] = opt.nb == MO_NB_ON || (opt.nb == MO_NB_AUTO && h >= L);
-    }
 
     /* ---- idf from the training texts, and tf-idf values of every example ---- */
     idf = mo__calloc(t.n_buckets, 1);
@@ -611,7 +628,7 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
         for (size_t h = 0; h < H; h++)
             ycols[h * n_dv + j] = dvp->y[dv_idx[j] * L + t.lab[h]];
     if (t.r) /* best_w is free until the first epoch: the counts' scratch */
-        nb_ratios(&t, &vtr, tr.y, tr_idx, n_tr, is_nb, opt.nb_alpha, t.best_w);
+        nb_ratios(&t, &vtr, tr.y, tr_idx, n_tr, opt.nb_alpha, t.best_w);
     for (size_t l = 0; l < L; l++) {
         size_t pos = 0, neg = 0;
         for (size_t j = 0; j < n_tr; j++) {

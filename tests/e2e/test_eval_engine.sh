@@ -148,6 +148,15 @@ got=$(engine_eval "$T/guess.yaml.json")
 grep -q "warning: policy $T/guess.yaml declares no categories; .* guessed" "$T/eval.err" \
     || fail "no guess warning: $(cat "$T/eval.err")"
 [ "$(grep -c warning "$T/eval.err")" = 1 ] || fail "the guess warning is printed once"
+# An empty categories: section declares that no category has a label: no
+# guess, so no warning.
+printf 'policy: {id: links, version: "1"}\ncategories: {}\nrules:\n  - id: links\n    when: url.count > 0\n    action: label\n' \
+    > "$T/empty.yaml"
+printf '{"model": "%s/models/default.momd", "lexicons": "%s/lexicons", "policy": "%s"}\n' \
+    "$PWD" "$PWD" "$T/empty.yaml" > "$T/empty.yaml.json"
+got=$(engine_eval "$T/empty.yaml.json")
+[ "$got" = '0 0 {}' ] || fail "an empty categories: section maps nothing: $got"
+[ ! -s "$T/eval.err" ] || fail "an empty categories: section guesses nothing, so no warning: $(cat "$T/eval.err")"
 
 # 3. Usage errors exit 2.
 set +e
