@@ -161,6 +161,7 @@ static void test_categories(void **state)
     mo_engine *e;
     assert_int_equal(mo_engine_open(CONFIG, &e, NULL), MO_OK);
     assert_int_equal(mo_engine_n_categories(e), 11);
+    assert_int_equal(mo_engine_declares_categories(e), 1);
     assert_string_equal(mo_engine_category(e, 0), "hateful");
     assert_null(mo_engine_category(e, 11));
     assert_string_equal(mo_engine_category_label(e, "hateful"), "hate");
@@ -172,6 +173,7 @@ static void test_categories(void **state)
     assert_null(mo_engine_category_label(e, NULL));
     assert_null(mo_engine_category_label(NULL, "hateful"));
     assert_int_equal(mo_engine_n_categories(NULL), 0);
+    assert_int_equal(mo_engine_declares_categories(NULL), 0);
     const char *pp = mo_engine_policy_path(e);
     assert_non_null(pp);
     assert_non_null(strstr(pp, "policies/default.yaml"));
@@ -202,6 +204,7 @@ static void test_categories(void **state)
         fprintf(stderr, "%s\n", d.msg);
     assert_int_equal(rc, MO_OK);
     assert_int_equal(mo_engine_n_categories(e), 0);
+    assert_int_equal(mo_engine_declares_categories(e), 0);
     assert_null(mo_engine_category(e, 0));
     assert_null(mo_engine_category_label(e, "hateful"));
     assert_non_null(strstr(mo_engine_policy_path(e), "p.yaml"));
