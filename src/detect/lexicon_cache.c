@@ -10,12 +10,14 @@
  */
 #include "detect/detect_int.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define XXH_INLINE_ALL
@@ -24,6 +26,12 @@
 #define CACHE_MAGIC "MOHS"
 #define CACHE_VERSION 1u
 #define CACHE_MAX_PAYLOAD ((uint64_t)256 << 20) /* refuse larger files */
+#define DAY_S 86400
+/* A cache file unused this long is removed when another one is written; a
+ * used one has its mtime refreshed at most once a day. */
+#define CACHE_UNUSED_DAYS 30
+/* A temp file of an interrupted write this old is removed likewise. */
+#define CACHE_TEMP_DAYS 1
 
 /* The file header, host byte order: the cache is only valid on the platform
  * that wrote it (the platform is part of the key). */
@@ -152,9 +160,58 @@ hs_database_t *mo__lex_cache_load(uint64_t key)
         goto done;
     if (hs_deserialize_database(payload, (size_t)h.payload_len, &db) != HS_SUCCESS)
         db = NULL;
+    struct stat sb;
+    /* In use: keep it from looking unused to cache_prune (failure is harmless). */
+    if (db && stat(path, &sb) == 0 && sb.st_mtime < time(NULL) - DAY_S)
+        (void)utimensat(AT_FDCWD, path, NULL, 0);
 done:
     mo__free(buf);
     return db;
+}
+
+/* 1 when name is lexicon-<16 hex digits>.hsdb, optionally followed by a
+ * temp suffix ".tmp.<pid>.<n>" (*is_temp set), else 0. */
+static int cache_name(const char *name, int *is_temp)
+{
+    if (strncmp(name, "lexicon-", 8) != 0)
+        return 0;
+    for (int i = 8; i < 24; i++)
+        if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
+            return 0;
+    if (strncmp(name + 24, ".hsdb", 5) != 0)
+        return 0;
+    *is_temp = name[29] != '\0';
+    return !*is_temp || strncmp(name + 29, ".tmp.", 5) == 0;
+}
+
+/* Removes the cache files in the cache folder that no process has used for
+ * CACHE_UNUSED_DAYS (other lists, an older Vectorscan or another CPU), and
+ * temp files of interrupted writes older than CACHE_TEMP_DAYS; never the
+ * file of key, never a file of another name. Best effort: errors are
+ * ignored. */
+static void cache_prune(uint64_t key)
+{
+    char dir[4096], keep[64], path[4400];
+    if (!cache_dir(dir, sizeof dir))
+        return;
+    snprintf(keep, sizeof keep, "lexicon-%016llx.hsdb", (unsigned long long)key);
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    time_t now = time(NULL);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        int is_temp = 0;
+        if (!cache_name(e->d_name, &is_temp) || !strcmp(e->d_name, keep))
+            continue;
+        int n = snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        struct stat sb;
+        if (n <= 0 || (size_t)n >= sizeof path || lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+            continue;
+        if (sb.st_mtime < now - (time_t)(is_temp ? CACHE_TEMP_DAYS : CACHE_UNUSED_DAYS) * DAY_S)
+            (void)unlink(path);
+    }
+    closedir(d);
 }
 
 void mo__lex_cache_store(uint64_t key, const hs_database_t *db)
@@ -171,7 +228,8 @@ void mo__lex_cache_store(uint64_t key, const hs_database_t *db)
         cache_header h = {CACHE_MAGIC, CACHE_VERSION, key, n, XXH64(bytes, n, 0)};
         memcpy(file, &h, sizeof h);
         memcpy(file + sizeof h, bytes, n);
-        (void)mo__file_write_atomic(path, file, sizeof h + n, NULL); /* failure: no cache */
+        if (mo__file_write_atomic(path, file, sizeof h + n, NULL) == MO_OK)
+            cache_prune(key); /* a new file: the lists or the platform changed */
         mo__free(file);
     }
     free(bytes); /* hs_serialize_database uses Vectorscan's misc allocator: malloc */

@@ -35,7 +35,8 @@ echo "$F" | grep -Eq '/lexicon-[0-9a-f]{16}\.hsdb$' || fail "cache file name: $F
 [ "$(stat -c %a "$C")" = 700 ] || fail "cache folder mode $(stat -c %a "$C"), want 700"
 strip "$T/1.jsonl" | cmp -s - "$T/ref.s" || fail "first (compiling) run changed decisions"
 
-# Second run: reads the cache, does not rewrite it, same decisions.
+# Second run: reads the cache, does not rewrite it, same decisions (a fresh
+# file's mtime is not refreshed either).
 before=$(ident "$F")
 sleep 1
 run "$C" "$T/2.jsonl"
@@ -74,6 +75,33 @@ run "$C" "$T/k.jsonl"
 strip "$T/k.jsonl" | cmp -s - "$T/ref.s" || fail "decisions changed next to another key's file"
 [ -f "$F" ] || fail "cache not recreated"
 rm -f "$C/lexicon-0000000000000000.hsdb"
+
+# Pruning: writing a new cache file removes other keys' files unused for 30
+# days and interrupted writes' temp files older than a day, nothing else; a
+# cache hit refreshes its file's mtime when it is over a day old, so a file
+# in use never looks unused.
+O="$C/lexicon-00000000000000aa.hsdb"       # another key, unused for 40 days
+R="$C/lexicon-00000000000000bb.hsdb"       # another key, used 10 days ago
+TMPF="$C/lexicon-00000000000000cc.hsdb.tmp.123.0"  # a killed writer's, 2 days old
+TMPN="$C/lexicon-00000000000000dd.hsdb.tmp.124.0"  # a writer's now: may be in progress
+X="$C/notes-lexicon.txt"                   # not a cache file, however old
+for f in "$O" "$R" "$TMPF" "$TMPN" "$X"; do printf 'x' > "$f"; done
+touch -d '40 days ago' "$O" "$X"
+touch -d '10 days ago' "$R"
+touch -d '2 days ago' "$TMPF"
+run "$C" "$T/p1.jsonl"                     # a hit: no pruning yet
+[ -f "$O" ] && [ -f "$TMPF" ] || fail "a cache hit pruned files"
+touch -d '40 days ago' "$F"
+run "$C" "$T/p2.jsonl"
+[ "$(stat -c %Y "$F")" -gt "$(date -d '1 day ago' +%s)" ] || fail "a hit did not refresh the mtime"
+rm -f "$F"                                 # a miss: compile, write, prune
+run "$C" "$T/p3.jsonl"
+strip "$T/p3.jsonl" | cmp -s - "$T/ref.s" || fail "pruning run changed decisions"
+[ -f "$F" ] || fail "cache not rewritten before pruning"
+[ ! -e "$O" ] || fail "a file unused for 40 days was not pruned"
+[ ! -e "$TMPF" ] || fail "a 2-day-old temp file was not pruned"
+[ -f "$R" ] && [ -f "$TMPN" ] && [ -f "$X" ] || fail "pruned too much: $(ls -A "$C")"
+rm -f "$R" "$TMPN" "$X"
 
 # MODERATO_CACHE_DIR="" turns caching off: nothing is written anywhere.
 mkdir "$T/home"
