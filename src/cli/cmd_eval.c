@@ -75,6 +75,8 @@ typedef struct options {
     size_t n_slices;
     const char *classes; /* --classes a,b,c */
     int as_json, sweep, resamples_set, no_replicates;
+    int fair_min_set;              /* a --fairness-min-* option was given */
+    mo_eval_fairness_min fair_min; /* --fairness-min-negatives, --fairness-min-class */
     unsigned resamples;
     unsigned long long seed;
     mo_cli_eval_extra x; /* --engine, --suite, --counterfactual (eval_extra.c) */
@@ -85,7 +87,8 @@ static void usage(FILE *f)
     fprintf(
         f,
         "usage: moderato eval --data TEST.jsonl [--model PATH | --predictions FILE]\n"
-        "                     [--by FIELD] [--slice FIELD]... [--bootstrap N] [--seed N]\n"
+        "                     [--by FIELD] [--slice FIELD]... [--fairness-min-negatives N]\n"
+        "                     [--fairness-min-class N] [--bootstrap N] [--seed N]\n"
         "                     [--sweep] [--json] [--no-replicates] [--html FILE]\n"
         "                     [--classes A,B,C]\n"
         "                     [--baseline OLD.json --gate GATES.json]\n"
@@ -130,6 +133,16 @@ static void usage(FILE *f)
         "                       --slice identity on items without an \"identity\" field\n"
         "                       derives it: the groups of the identity terms the text\n"
         "                       mentions (--terms FILE, default data/identity/terms.tsv)\n"
+        "  --fairness-min-negatives N\n"
+        "                       a subgroup's FPR gap counts in max_fpr_gap only with at\n"
+        "                       least N negatives (default %u; 0 = no minimum)\n"
+        "  --fairness-min-class N\n"
+        "                       a subgroup's AUC counts in its power mean only with at least\n"
+        "                       N items on each side it compares: subgroup positives and\n"
+        "                       negatives (subgroup AUC), subgroup negatives and background\n"
+        "                       positives (BPSN), subgroup positives and background negatives\n"
+        "                       (BNSP) (default %u; 0 = no minimum). Values left out are\n"
+        "                       still reported, marked '*' (--json: in_summary, left_out)\n"
         "  --bootstrap N        bootstrap resamples (default 1000; 0 turns intervals off;\n"
         "                       over %d items the default is 1000*%d/items, at least 200)\n"
         "  --seed N             bootstrap seed (default %u)\n"
@@ -157,7 +170,8 @@ static void usage(FILE *f)
         "                       differences whose 95%% interval excludes 0\n\n"
         "exit status: 0 ok, 1 failure (bad data names file:line:field), 2 usage,\n"
         "             4 a gate failed (the table says which metric regressed)\n",
-        MAX_SLICES, BOOT_FULL_ITEMS, BOOT_FULL_ITEMS, MO_EVAL_DEFAULT_SEED);
+        MAX_SLICES, MO_EVAL_FAIRNESS_MIN_NEGATIVES, MO_EVAL_FAIRNESS_MIN_CLASS, BOOT_FULL_ITEMS,
+        BOOT_FULL_ITEMS, MO_EVAL_DEFAULT_SEED);
 }
 
 static char *dup_json_id(json_t *id, unsigned long long line_no)
@@ -729,6 +743,118 @@ static int report_group(const dataset *d, const options *o, unsigned R, const ch
     return rc ? -1 : 0;
 }
 
+/* Formats v with 4 decimals into c (room for 16), followed by '*' when the
+ * value is defined but left out of its summary, else by a space so that the
+ * column stays aligned. */
+static void fmt_part(char *c, double v, int in_summary)
+{
+    mo_cli_fmt4(c, v);
+    strcat(c, !isnan(v) && !in_summary ? "*" : " ");
+}
+
+/* Sets o[keys[i]] = v[i] (4 decimals, null when undefined) for i < n. */
+static void json_nums(json_t *o, size_t n, const char *const *keys, const double *v)
+{
+    for (size_t i = 0; i < n; i++)
+        mo_cli_json_num(o, keys[i], v[i]);
+}
+
+/* The per-label fairness summary of one slice as JSON: the summaries, the
+ * minimums used and how many subgroup values they left out. */
+static json_t *fairness_summary_json(const mo_eval_fairness *fs)
+{
+    static const char *const keys[] = {"overall_auc",
+                                       "fpr",
+                                       "fnr",
+                                       "subgroup_auc_power_mean",
+                                       "bpsn_auc_power_mean",
+                                       "bnsp_auc_power_mean",
+                                       "final_score",
+                                       "max_fpr_gap",
+                                       "max_fnr_gap"};
+    const double v[] = {fs->overall_auc,
+                        fs->fpr,
+                        fs->fnr,
+                        fs->subgroup_auc_power_mean,
+                        fs->bpsn_auc_power_mean,
+                        fs->bnsp_auc_power_mean,
+                        fs->final_score,
+                        fs->max_fpr_gap,
+                        fs->max_fnr_gap};
+    json_t *jo = json_object(), *jl = json_object();
+    json_nums(jo, sizeof v / sizeof *v, keys, v);
+    json_object_set_new(jo, "min_negatives", json_integer((json_int_t)fs->min.negatives));
+    json_object_set_new(jo, "min_class", json_integer((json_int_t)fs->min.per_class));
+    for (int q = 0; q < MO_EVAL_FAIR_N_PARTS; q++)
+        json_object_set_new(jl, mo__eval_fair_part_names[q],
+                            json_integer((json_int_t)fs->n_left_out[q]));
+    json_object_set_new(jo, "left_out", jl);
+    return jo;
+}
+
+/* One subgroup's values as JSON, with in_summary per summarized value. */
+static json_t *fairness_subgroup_json(const mo_eval_subgroup *sg)
+{
+    static const char *const keys[] = {"subgroup_auc", "bpsn_auc", "bnsp_auc", "fpr",
+                                       "fnr",          "fpr_gap",  "fnr_gap"};
+    const double v[] = {sg->subgroup_auc, sg->bpsn_auc, sg->bnsp_auc, sg->fpr,
+                        sg->fnr,          sg->fpr_gap,  sg->fnr_gap};
+    json_t *x = json_object(), *in = json_object();
+    json_object_set_new(x, "n_known", json_integer((json_int_t)sg->n));
+    json_object_set_new(x, "positives", json_integer((json_int_t)sg->pos));
+    json_object_set_new(x, "negatives", json_integer((json_int_t)sg->neg));
+    json_nums(x, sizeof v / sizeof *v, keys, v);
+    for (int q = 0; q < MO_EVAL_FAIR_N_PARTS; q++)
+        json_object_set_new(in, mo__eval_fair_part_names[q], json_boolean(sg->in_summary[q]));
+    json_object_set_new(x, "in_summary", in);
+    return x;
+}
+
+/* Prints the text table of one (slice, label): a row per subgroup with '*'
+ * after the values left out of the summaries, the summaries, and a footnote
+ * saying why when something was left out. */
+static void fairness_text(const slice *sl, const char *label, float threshold,
+                          const mo_eval_subgroup *sg, const mo_eval_fairness *fs)
+{
+    printf("\n== fairness: %s / %s (threshold %.4f; power mean p = %g)\n", sl->field, label,
+           threshold, MO_EVAL_POWER_P);
+    printf("%-16s %7s %6s %6s %7s  %7s  %7s  %7s %7s  %7s %8s\n", "subgroup", "known", "pos", "neg",
+           "subAUC", "BPSN", "BNSP", "FPR", "FPRgap", "FNR", "FNRgap");
+    for (size_t g = 0; g < sl->n_values; g++) {
+        char c[7][16];
+        fmt_part(c[0], sg[g].subgroup_auc, sg[g].in_summary[MO_EVAL_FAIR_SUBGROUP_AUC]);
+        fmt_part(c[1], sg[g].bpsn_auc, sg[g].in_summary[MO_EVAL_FAIR_BPSN_AUC]);
+        fmt_part(c[2], sg[g].bnsp_auc, sg[g].in_summary[MO_EVAL_FAIR_BNSP_AUC]);
+        mo_cli_fmt4(c[3], sg[g].fpr);
+        fmt_part(c[4], sg[g].fpr_gap, sg[g].in_summary[MO_EVAL_FAIR_FPR_GAP]);
+        mo_cli_fmt4(c[5], sg[g].fnr);
+        mo_cli_fmt4(c[6], sg[g].fnr_gap);
+        printf("%-16.16s %7zu %6zu %6zu %8s %8s %8s %7s %8s %7s %8s\n", sl->values[g], sg[g].n,
+               sg[g].pos, sg[g].neg, c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
+    }
+    char c[7][16];
+    mo_cli_fmt4(c[0], fs->overall_auc);
+    mo_cli_fmt4(c[1], fs->subgroup_auc_power_mean);
+    mo_cli_fmt4(c[2], fs->bpsn_auc_power_mean);
+    mo_cli_fmt4(c[3], fs->bnsp_auc_power_mean);
+    mo_cli_fmt4(c[4], fs->fpr);
+    mo_cli_fmt4(c[5], fs->fnr);
+    mo_cli_fmt4(c[6], fs->max_fpr_gap);
+    strcat(c[1], " "), strcat(c[2], " "), strcat(c[3], " ");
+    printf("%-16s %7s %6s %6s %8s %8s %8s %7s %8s %7s\n", "power mean / all", "", "", "", c[1],
+           c[2], c[3], c[4], "", c[5]);
+    mo_cli_fmt4(c[1], fs->final_score);
+    printf("overall AUC %s, final bias score %s (0.25 overall + 0.25 each power mean), max FPR "
+           "gap %s\n",
+           c[0], c[1], c[6]);
+    const size_t *lo = fs->n_left_out;
+    if (lo[0] + lo[1] + lo[2] + lo[3])
+        printf("* left out of the summaries: subAUC %zu, BPSN %zu, BNSP %zu, FPRgap %zu (fewer "
+               "than %zu\n  positives or negatives on a side of an AUC, %zu negatives for an FPR "
+               "gap)\n",
+               lo[0], lo[1], lo[2], lo[3], fs->min.per_class, fs->min.negatives);
+}
+
 /* Fairness for every --slice field, over all items; adds root["fairness"]. */
 static int report_fairness(const dataset *d, const options *o, json_t *root)
 {
@@ -755,70 +881,18 @@ static int report_fairness(const dataset *d, const options *o, json_t *root)
         for (size_t k = 0; k < d->n_labels; k++) {
             mo_eval_fairness fs;
             if (mo__eval_fairness(d->s + k * d->cap, d->y + k * d->cap, d->n, d->threshold[k], mem,
-                                  G, sg, &fs) != MO_OK) {
+                                  G, &o->fair_min, sg, &fs) != MO_OK) {
                 free(mem);
                 free(sg);
                 return -1;
             }
-            json_t *jo = json_object(), *jsub = json_object();
-            mo_cli_json_num(jo, "overall_auc", fs.overall_auc);
-            mo_cli_json_num(jo, "fpr", fs.fpr);
-            mo_cli_json_num(jo, "fnr", fs.fnr);
-            mo_cli_json_num(jo, "subgroup_auc_power_mean", fs.subgroup_auc_power_mean);
-            mo_cli_json_num(jo, "bpsn_auc_power_mean", fs.bpsn_auc_power_mean);
-            mo_cli_json_num(jo, "bnsp_auc_power_mean", fs.bnsp_auc_power_mean);
-            mo_cli_json_num(jo, "final_score", fs.final_score);
-            mo_cli_json_num(jo, "max_fpr_gap", fs.max_fpr_gap);
-            mo_cli_json_num(jo, "max_fnr_gap", fs.max_fnr_gap);
-            if (!o->as_json) {
-                printf("\n== fairness: %s / %s (threshold %.4f; power mean p = %g)\n", sl->field,
-                       d->labels[k], d->threshold[k], MO_EVAL_POWER_P);
-                printf("%-16s %7s %6s %6s %8s %8s %8s %7s %8s %7s %8s\n", "subgroup", "known",
-                       "pos", "neg", "subAUC", "BPSN", "BNSP", "FPR", "FPRgap", "FNR", "FNRgap");
-            }
-            for (size_t g = 0; g < G; g++) {
-                json_t *x = json_object();
-                json_object_set_new(x, "n_known", json_integer((json_int_t)sg[g].n));
-                json_object_set_new(x, "positives", json_integer((json_int_t)sg[g].pos));
-                json_object_set_new(x, "negatives", json_integer((json_int_t)sg[g].neg));
-                mo_cli_json_num(x, "subgroup_auc", sg[g].subgroup_auc);
-                mo_cli_json_num(x, "bpsn_auc", sg[g].bpsn_auc);
-                mo_cli_json_num(x, "bnsp_auc", sg[g].bnsp_auc);
-                mo_cli_json_num(x, "fpr", sg[g].fpr);
-                mo_cli_json_num(x, "fnr", sg[g].fnr);
-                mo_cli_json_num(x, "fpr_gap", sg[g].fpr_gap);
-                mo_cli_json_num(x, "fnr_gap", sg[g].fnr_gap);
-                json_object_set_new(jsub, sl->values[g], x);
-                if (!o->as_json) {
-                    char c[7][16];
-                    mo_cli_fmt4(c[0], sg[g].subgroup_auc);
-                    mo_cli_fmt4(c[1], sg[g].bpsn_auc);
-                    mo_cli_fmt4(c[2], sg[g].bnsp_auc);
-                    mo_cli_fmt4(c[3], sg[g].fpr);
-                    mo_cli_fmt4(c[4], sg[g].fpr_gap);
-                    mo_cli_fmt4(c[5], sg[g].fnr);
-                    mo_cli_fmt4(c[6], sg[g].fnr_gap);
-                    printf("%-16.16s %7zu %6zu %6zu %8s %8s %8s %7s %8s %7s %8s\n", sl->values[g],
-                           sg[g].n, sg[g].pos, sg[g].neg, c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
-                }
-            }
+            json_t *jo = fairness_summary_json(&fs), *jsub = json_object();
+            for (size_t g = 0; g < G; g++)
+                json_object_set_new(jsub, sl->values[g], fairness_subgroup_json(&sg[g]));
             json_object_set_new(jo, "subgroups", jsub);
             json_object_set_new(jls, d->labels[k], jo);
-            if (!o->as_json) {
-                char c[6][16];
-                mo_cli_fmt4(c[0], fs.overall_auc);
-                mo_cli_fmt4(c[1], fs.subgroup_auc_power_mean);
-                mo_cli_fmt4(c[2], fs.bpsn_auc_power_mean);
-                mo_cli_fmt4(c[3], fs.bnsp_auc_power_mean);
-                mo_cli_fmt4(c[4], fs.fpr);
-                mo_cli_fmt4(c[5], fs.fnr);
-                printf("%-16s %7s %6s %6s %8s %8s %8s %7s %8s %7s\n", "power mean / all", "", "",
-                       "", c[1], c[2], c[3], c[4], "", c[5]);
-                mo_cli_fmt4(c[1], fs.final_score);
-                printf("overall AUC %s, final bias score %s (0.25 overall + 0.25 each power "
-                       "mean)\n",
-                       c[0], c[1]);
-            }
+            if (!o->as_json)
+                fairness_text(sl, d->labels[k], d->threshold[k], sg, &fs);
         }
         free(mem);
         free(sg);
@@ -1023,6 +1097,8 @@ static int parse_args(int argc, char **argv, options *o)
     memset(o, 0, sizeof *o);
     o->resamples = MO_EVAL_DEFAULT_RESAMPLES;
     o->seed = MO_EVAL_DEFAULT_SEED;
+    o->fair_min.negatives = MO_EVAL_FAIRNESS_MIN_NEGATIVES;
+    o->fair_min.per_class = MO_EVAL_FAIRNESS_MIN_CLASS;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         const char *v2 = i + 2 < argc ? argv[i + 2] : NULL;
@@ -1067,6 +1143,14 @@ static int parse_args(int argc, char **argv, options *o)
             if (!mo_cli_parse_u64("eval", a, v, 0, INT64_MAX, &x))
                 return -1;
             o->seed = x, i++;
+        } else if (!strcmp(a, "--fairness-min-negatives") && v) {
+            if (!mo_cli_parse_u64("eval", a, v, 0, UINT32_MAX, &x))
+                return -1;
+            o->fair_min.negatives = (size_t)x, o->fair_min_set = 1, i++;
+        } else if (!strcmp(a, "--fairness-min-class") && v) {
+            if (!mo_cli_parse_u64("eval", a, v, 0, UINT32_MAX, &x))
+                return -1;
+            o->fair_min.per_class = (size_t)x, o->fair_min_set = 1, i++;
         } else if ((used = mo_cli_eval_extra_arg(&o->x, argc, argv, i)) != 0) {
             if (used < 0)
                 return -1;
@@ -1081,7 +1165,8 @@ static int parse_args(int argc, char **argv, options *o)
         }
     }
     if (o->cmp[0]) {
-        if (o->data || o->model || o->pred || o->cmp_pred[0] || o->gate || o->baseline || o->html) {
+        if (o->data || o->model || o->pred || o->cmp_pred[0] || o->gate || o->baseline || o->html ||
+            o->n_slices || o->fair_min_set) {
             fprintf(stderr, "moderato eval: --compare takes two --json files and nothing else\n");
             return -1;
         }
@@ -1098,6 +1183,11 @@ static int parse_args(int argc, char **argv, options *o)
     if (!!o->model + !!o->pred + !!o->cmp_pred[0] > 1) {
         fprintf(stderr,
                 "moderato eval: give one of --model, --predictions, --compare-predictions\n");
+        return -1;
+    }
+    if (o->fair_min_set && !o->n_slices) {
+        fprintf(stderr, "moderato eval: --fairness-min-negatives and --fairness-min-class go "
+                        "with --slice\n");
         return -1;
     }
     if (!o->baseline != !o->gate) {

@@ -78,6 +78,41 @@ static json_t *load_json_file(const char *path)
     return j;
 }
 
+/* The minimum subgroup support behind the fairness summaries of a --json
+ * document: that of its first slice and label (one run uses the same for
+ * all), 0 when not recorded (documents written before the minimums existed).
+ * Returns 0 when the document has no fairness summary, else 1. */
+static int fairness_minimums(const json_t *doc, json_int_t *negatives, json_int_t *per_class)
+{
+    const char *k;
+    json_t *s, *l;
+    json_object_foreach(json_object_get(doc, "fairness"), k, s)
+    {
+        json_object_foreach(json_object_get(s, "labels"), k, l)
+        {
+            *negatives = json_integer_value(json_object_get(l, "min_negatives"));
+            *per_class = json_integer_value(json_object_get(l, "min_class"));
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Says so when the baseline's fairness summaries were computed with other
+ * minimums than the current run's: their gates then compare two definitions. */
+static void note_fairness_minimums(FILE *f, const json_t *base, const json_t *current)
+{
+    json_int_t bn, bc, cn, cc;
+    if (!fairness_minimums(base, &bn, &bc) || !fairness_minimums(current, &cn, &cc) ||
+        (bn == cn && bc == cc))
+        return;
+    fprintf(f,
+            "\nnote: fairness summaries of the baseline use min_negatives %lld, min_class %lld; "
+            "this run's %lld, %lld (0 = every subgroup counts): the fairness gates compare "
+            "summaries over different subgroups\n",
+            (long long)bn, (long long)bc, (long long)cn, (long long)cc);
+}
+
 int mo_cli_eval_gates(const char *baseline_path, const char *gate_path, int as_json,
                       json_t *current)
 {
@@ -95,6 +130,7 @@ int mo_cli_eval_gates(const char *baseline_path, const char *gate_path, int as_j
         goto out;
     }
     FILE *f = as_json ? stderr : stdout;
+    note_fairness_minimums(f, base, current);
     if (!n) {
         fprintf(stderr, "moderato eval: %s: no gated value found in %s\n", gate_path,
                 baseline_path);

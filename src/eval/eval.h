@@ -191,6 +191,34 @@ void mo__eval_sweep(const float *scores, const int8_t *labels, size_t n,
 
 #define MO_EVAL_POWER_P (-5.0)
 
+/* Default minimum support for a subgroup to enter the summaries
+ * (docs/EVALUATION.md, "Fairness"): below them one item moves a summary by
+ * more than its gate's tolerance (one of 14 negatives is an FPR step of 0.07). */
+#define MO_EVAL_FAIRNESS_MIN_NEGATIVES 30u /* for the FPR gap */
+#define MO_EVAL_FAIRNESS_MIN_CLASS 10u     /* for the AUCs, per class used */
+
+/* The per-subgroup values that enter a summary, in this order. */
+enum mo_eval_fair_part {
+    MO_EVAL_FAIR_SUBGROUP_AUC = 0, /* -> subgroup_auc_power_mean */
+    MO_EVAL_FAIR_BPSN_AUC,         /* -> bpsn_auc_power_mean */
+    MO_EVAL_FAIR_BNSP_AUC,         /* -> bnsp_auc_power_mean */
+    MO_EVAL_FAIR_FPR_GAP,          /* -> max_fpr_gap */
+    MO_EVAL_FAIR_N_PARTS
+};
+
+/* Names used in --json ("subgroup_auc", ...), indexed by enum mo_eval_fair_part. */
+extern const char *const mo__eval_fair_part_names[MO_EVAL_FAIR_N_PARTS];
+
+/* Minimum support of a subgroup for its values to enter the summaries; 0 = no
+ * minimum (every defined value counts, as before the minimums existed). */
+typedef struct mo_eval_fairness_min {
+    size_t negatives; /* subgroup negatives for its FPR gap to count in max_fpr_gap */
+    size_t per_class; /* items of each class an AUC compares: the subgroup's positives
+                       * and negatives (subgroup AUC); the subgroup's negatives and the
+                       * background's positives (BPSN); the subgroup's positives and the
+                       * background's negatives (BNSP) */
+} mo_eval_fairness_min;
+
 typedef struct mo_eval_subgroup {
     size_t n, pos, neg;      /* known items in the subgroup, positives, negatives */
     double subgroup_auc;     /* AUC within the subgroup */
@@ -198,17 +226,22 @@ typedef struct mo_eval_subgroup {
     double bnsp_auc;         /* background negatives + subgroup positives */
     double fpr, fnr;         /* at the threshold, within the subgroup */
     double fpr_gap, fnr_gap; /* subgroup rate - overall rate */
+    uint8_t in_summary[MO_EVAL_FAIR_N_PARTS]; /* 1: the value is defined and counts in its
+                                               * summary; 0: undefined or too little support */
 } mo_eval_subgroup;
 
 typedef struct mo_eval_fairness {
     double overall_auc;
     double fpr, fnr;                /* overall, at the threshold */
-    double subgroup_auc_power_mean; /* M_p over subgroups with a defined value */
+    double subgroup_auc_power_mean; /* M_p over the subgroups whose value is in_summary */
     double bpsn_auc_power_mean;
     double bnsp_auc_power_mean;
-    double final_score; /* 0.25 * overall_auc + 0.25 * (sum of the 3 power means) */
-    double max_fpr_gap; /* max |fpr_gap| over subgroups; NAN when none */
-    double max_fnr_gap;
+    double final_score;       /* 0.25 * overall_auc + 0.25 * (sum of the 3 power means) */
+    double max_fpr_gap;       /* max |fpr_gap| over the in_summary subgroups; NAN when none */
+    double max_fnr_gap;       /* max |fnr_gap| over all subgroups with one (no minimum) */
+    mo_eval_fairness_min min; /* the minimums used */
+    size_t n_left_out[MO_EVAL_FAIR_N_PARTS]; /* subgroups with a defined value that the
+                                              * minimums kept out of the summary */
 } mo_eval_fairness;
 
 /* Generalized power mean (1/N sum x^p)^(1/p) over the finite values of x;
@@ -217,12 +250,14 @@ double mo__eval_power_mean(const double *x, size_t n, double p);
 
 /* Per-subgroup bias metrics for one label. member[g * n + i] != 0 when item i
  * belongs to subgroup g (an item may belong to several or none). A subgroup
- * with fewer than 2 known positives or 2 known negatives gets NAN AUCs and is
- * left out of the power means. out (OUT, n_groups) and summary (OUT).
- * Returns MO_OK or MO_ENOMEM. */
+ * with fewer than 2 known positives or 2 known negatives gets NAN AUCs. Each
+ * defined value enters its summary only when the subgroup meets `min` (NULL:
+ * MO_EVAL_FAIRNESS_MIN_NEGATIVES and MO_EVAL_FAIRNESS_MIN_CLASS; borrowed);
+ * a summary with no value entering it is NAN. out (OUT, n_groups) and
+ * summary (OUT). Returns MO_OK, MO_EINVAL (n > UINT32_MAX) or MO_ENOMEM. */
 int mo__eval_fairness(const float *scores, const int8_t *labels, size_t n, float threshold,
-                      const uint8_t *member, size_t n_groups, mo_eval_subgroup *out,
-                      mo_eval_fairness *summary);
+                      const uint8_t *member, size_t n_groups, const mo_eval_fairness_min *min,
+                      mo_eval_subgroup *out, mo_eval_fairness *summary);
 
 /* ==== Regression gates (gate.c) ==== */
 

@@ -4,12 +4,16 @@
  * Classification"): subgroup AUC, BPSN AUC (background positive, subgroup
  * negative), BNSP AUC (background negative, subgroup positive), their
  * generalized power mean (p = -5) and the Jigsaw Unintended Bias final score,
- * plus FPR/FNR per subgroup and their gaps to the overall rates.
+ * plus FPR/FNR per subgroup and their gaps to the overall rates. A subgroup
+ * enters a summary (power mean, max FPR gap) only with enough items on the
+ * side of it that the metric uses (mo_eval_fairness_min); smaller ones keep
+ * their own values but are marked as left out.
  */
 #include "eval/eval.h"
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct fitem {
     float s;
@@ -60,6 +64,32 @@ static double auc_masked(const fitem *v, size_t m, const uint8_t *member, int mo
     return tp > 0 && fp > 0 ? area / (tp * fp) : NAN;
 }
 
+const char *const mo__eval_fair_part_names[MO_EVAL_FAIR_N_PARTS] = {"subgroup_auc", "bpsn_auc",
+                                                                    "bnsp_auc", "fpr_gap"};
+
+/* Whether subgroup o has the support that part's summary asks for, with
+ * pos and neg the known positives and negatives of all items: subgroup AUC
+ * compares the subgroup's positives with its negatives, BPSN its negatives
+ * with the background's positives, BNSP its positives with the background's
+ * negatives (a slice with one dominant subgroup leaves it a background of a
+ * few items), and the FPR gap's rate has the subgroup's negatives as
+ * denominator. */
+static int has_support(const mo_eval_subgroup *o, int part, size_t pos, size_t neg,
+                       const mo_eval_fairness_min *min)
+{
+    size_t k = min->per_class;
+    switch (part) {
+    case MO_EVAL_FAIR_SUBGROUP_AUC:
+        return o->pos >= k && o->neg >= k;
+    case MO_EVAL_FAIR_BPSN_AUC:
+        return o->neg >= k && pos - o->pos >= k;
+    case MO_EVAL_FAIR_BNSP_AUC:
+        return o->pos >= k && neg - o->neg >= k;
+    default:
+        return o->neg >= min->negatives;
+    }
+}
+
 double mo__eval_power_mean(const double *x, size_t n, double p)
 {
     double sum = 0;
@@ -84,9 +114,13 @@ double mo__eval_power_mean(const double *x, size_t n, double p)
 }
 
 int mo__eval_fairness(const float *scores, const int8_t *labels, size_t n, float threshold,
-                      const uint8_t *member, size_t n_groups, mo_eval_subgroup *out,
-                      mo_eval_fairness *summary)
+                      const uint8_t *member, size_t n_groups, const mo_eval_fairness_min *min,
+                      mo_eval_subgroup *out, mo_eval_fairness *summary)
 {
+    static const mo_eval_fairness_min defaults = {MO_EVAL_FAIRNESS_MIN_NEGATIVES,
+                                                  MO_EVAL_FAIRNESS_MIN_CLASS};
+    if (!min)
+        min = &defaults;
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         m += labels[i] >= 0;
@@ -114,6 +148,8 @@ int mo__eval_fairness(const float *scores, const int8_t *labels, size_t n, float
     }
     qsort(v, m, sizeof *v, cmp_fitem);
     mo_eval_fairness sm;
+    memset(&sm, 0, sizeof sm);
+    sm.min = *min;
     sm.overall_auc = auc_masked(v, m, NULL, AUC_ALL);
     sm.fpr = fp + tn ? (double)fp / (double)(fp + tn) : NAN;
     sm.fnr = tp + fn ? (double)fn / (double)(tp + fn) : NAN;
@@ -146,10 +182,17 @@ int mo__eval_fairness(const float *scores, const int8_t *labels, size_t n, float
         } else {
             o->subgroup_auc = o->bpsn_auc = o->bnsp_auc = NAN;
         }
-        tmp[g] = o->subgroup_auc;
-        tmp[n_groups + g] = o->bpsn_auc;
-        tmp[2 * n_groups + g] = o->bnsp_auc;
-        if (!isnan(o->fpr_gap) && (isnan(sm.max_fpr_gap) || fabs(o->fpr_gap) > sm.max_fpr_gap))
+        const double part[MO_EVAL_FAIR_N_PARTS] = {o->subgroup_auc, o->bpsn_auc, o->bnsp_auc,
+                                                   o->fpr_gap};
+        for (int q = 0; q < MO_EVAL_FAIR_N_PARTS; q++) {
+            int in = !isnan(part[q]) && has_support(o, q, tp + fn, fp + tn, min);
+            o->in_summary[q] = (uint8_t)in;
+            sm.n_left_out[q] += !isnan(part[q]) && !in;
+            if (q < MO_EVAL_FAIR_FPR_GAP)
+                tmp[(size_t)q * n_groups + g] = in ? part[q] : NAN;
+        }
+        if (o->in_summary[MO_EVAL_FAIR_FPR_GAP] &&
+            (isnan(sm.max_fpr_gap) || fabs(o->fpr_gap) > sm.max_fpr_gap))
             sm.max_fpr_gap = fabs(o->fpr_gap);
         if (!isnan(o->fnr_gap) && (isnan(sm.max_fnr_gap) || fabs(o->fnr_gap) > sm.max_fnr_gap))
             sm.max_fnr_gap = fabs(o->fnr_gap);

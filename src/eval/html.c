@@ -688,7 +688,42 @@ static int by_bars(writer *w, const json_t *groups, const char *label)
     return MO_OK;
 }
 
-/* --slice: per slice field, grouped bars of subgroup, BPSN and BNSP AUC. */
+/* 1 when a subgroup (an element of fairness.<field>.labels.<label>.subgroups)
+ * has a defined value that the minimum support kept out of its summary. */
+static int left_out(const json_t *sub)
+{
+    const json_t *in = json_object_get(sub, "in_summary");
+    for (int q = 0; q < MO_EVAL_FAIR_N_PARTS; q++) {
+        const char *key = mo__eval_fair_part_names[q];
+        if (json_is_number(json_object_get(sub, key)) && json_is_false(json_object_get(in, key)))
+            return 1;
+    }
+    return 0;
+}
+
+/* The footnote on subgroups left out of the summaries, when there are any. */
+static void left_out_note(writer *w, const json_t *jl)
+{
+    static const char *const what[MO_EVAL_FAIR_N_PARTS] = {"subgroup AUC", "BPSN AUC", "BNSP AUC",
+                                                           "FPR gap"};
+    const json_t *lo = json_object_get(jl, "left_out");
+    double total = 0;
+    for (int q = 0; q < MO_EVAL_FAIR_N_PARTS; q++)
+        total += nan_zero(jnum(lo, mo__eval_fair_part_names[q]));
+    if (total <= 0)
+        return;
+    out(w,
+        " *: the subgroup has a value left out of the summaries (fewer than %.0f positives "
+        "or negatives on a side of an AUC, %.0f negatives for an FPR gap); left out:",
+        nan_zero(jnum(jl, "min_class")), nan_zero(jnum(jl, "min_negatives")));
+    for (int q = 0; q < MO_EVAL_FAIR_N_PARTS; q++)
+        out(w, "%s %s %.0f", q ? "," : "", what[q],
+            nan_zero(jnum(lo, mo__eval_fair_part_names[q])));
+    out(w, ".");
+}
+
+/* --slice: per slice field, grouped bars of subgroup, BPSN and BNSP AUC;
+ * subgroups with a value left out of the summaries are named with a '*'. */
 static int slice_bars(writer *w, const json_t *fairness, const char *label)
 {
     static const char *const series[3] = {"subgroup AUC", "BPSN AUC", "BNSP AUC"};
@@ -704,27 +739,34 @@ static int slice_bars(writer *w, const json_t *fairness, const char *label)
             continue;
         const char **cats = mo__calloc(n, sizeof *cats);
         double *v = mo__calloc(3 * n, sizeof *v);
-        if (!cats || !v) {
-            mo__free(cats);
-            mo__free(v);
-            return MO_ENOMEM;
-        }
+        size_t *name_off = mo__calloc(n, sizeof *name_off);
+        mo_buf names = {0}; /* the names, each with its marker and a NUL */
+        writer nw = {&names, MO_OK};
+        if (!cats || !v || !name_off)
+            nw.rc = MO_ENOMEM;
         size_t c = 0;
         const char *g;
         const json_t *js;
         json_object_foreach((json_t *)subs, g, js)
         {
-            cats[c] = g;
+            if (nw.rc)
+                break;
+            name_off[c] = names.len;
+            out(&nw, "%s%s%c", g, left_out(js) ? "*" : "", '\0');
             for (int s = 0; s < 3; s++)
                 v[c * 3 + s] = jnum(js, keys[s]);
             c++;
         }
+        for (size_t i = 0; !nw.rc && i < c; i++)
+            cats[i] = names.ptr + name_off[i];
         mo_buf tb = {0};
-        writer tw = {&tb, MO_OK};
+        writer tw = {&tb, nw.rc};
         out(&tw, "--slice %s", field);
         if (!tw.rc)
             plot_bars(w, tb.ptr, "AUC", cats, c, 3, series, v, NULL, NULL, jnum(jl, "overall_auc"));
         mo__buf_free(&tb);
+        mo__buf_free(&names);
+        mo__free(name_off);
         mo__free(cats);
         mo__free(v);
         if (tw.rc)
@@ -737,7 +779,9 @@ static int slice_bars(writer *w, const json_t *fairness, const char *label)
         num(w, jnum(jl, "max_fpr_gap"));
         out(w, ", max FNR gap ");
         num(w, jnum(jl, "max_fnr_gap"));
-        out(w, "; dashed line: overall AUC; &quot;-&quot;: too few examples.</p>");
+        out(w, "; dashed line: overall AUC; &quot;-&quot;: too few examples.");
+        left_out_note(w, jl);
+        out(w, "</p>");
     }
     return MO_OK;
 }

@@ -167,13 +167,85 @@ assert set(subs) == {"women", "muslim", "black", "gay", "rare"}, subs.keys()
 assert subs["rare"]["subgroup_auc"] is None and subs["rare"]["bpsn_auc"] is None
 # scores pushed down for "muslim": its positives rank low (BNSP drops), its negatives too (BPSN rises)
 assert subs["muslim"]["bnsp_auc"] < subs["muslim"]["bpsn_auc"]
-vals = [subs[g]["bpsn_auc"] for g in subs if subs[g]["bpsn_auc"] is not None]
+vals = [subs[g]["bpsn_auc"] for g in subs if subs[g]["in_summary"]["bpsn_auc"]]
+assert len(vals) == 4 and subs["rare"]["in_summary"] == dict.fromkeys(
+    ("subgroup_auc", "bpsn_auc", "bnsp_auc", "fpr_gap"), False), subs["rare"]
 pm = (sum(v ** -5 for v in vals) / len(vals)) ** (-1 / 5)
 assert abs(pm - f["bpsn_auc_power_mean"]) < 2e-4, (pm, f["bpsn_auc_power_mean"])
 final = 0.25 * f["overall_auc"] + 0.25 * (f["subgroup_auc_power_mean"] + f["bpsn_auc_power_mean"] + f["bnsp_auc_power_mean"])
 assert abs(final - f["final_score"]) < 3e-4
 assert "lang" in j["fairness"] and "spam" in j["fairness"]["lang"]["labels"]
 PY
+
+# 6b. Minimum subgroup support for the fairness summaries: a subgroup of 2
+# positives and 15 negatives, all flagged, is reported (marked) but moves
+# max_fpr_gap only with --fairness-min-negatives 0; its BPSN AUC (15
+# subgroup negatives) counts, its subgroup and BNSP AUCs (2 positives) not.
+python3 - "$T/mins.jsonl" "$T/mins_p.jsonl" <<'PY'
+import json, random, sys
+rnd = random.Random(7)
+with open(sys.argv[1], "w") as d, open(sys.argv[2], "w") as p:
+    for i in range(417):
+        lang, y = ("xx", int(i < 402)) if i >= 400 else ("en" if i % 2 else "de", int(rnd.random() < 0.3))
+        s = 0.95 if lang == "xx" else rnd.random() * 0.5 + (0.45 if y else 0)
+        d.write(json.dumps({"id": i, "text": "x", "labels": {"toxic": y}, "lang": lang}) + "\n")
+        p.write(json.dumps({"id": i, "scores": {"toxic": round(s, 3)}}) + "\n")
+PY
+MINS="--predictions $T/mins_p.jsonl --data $T/mins.jsonl --slice lang --bootstrap 0"
+"$M" eval $MINS --json > "$T/mins.json"
+"$M" eval $MINS --fairness-min-negatives 0 --json > "$T/mins0.json"
+"$M" eval $MINS --fairness-min-negatives 0 --fairness-min-class 0 --json > "$T/mins00.json"
+python3 - "$T/mins.json" "$T/mins0.json" "$T/mins00.json" <<'PY' || fail "fairness minimums"
+import json, sys
+d, d0, d00 = (json.load(open(a))["fairness"]["lang"]["labels"]["toxic"] for a in sys.argv[1:])
+xx = d["subgroups"]["xx"]
+assert xx["negatives"] == 15 and xx["positives"] == 2 and xx["fpr"] == 1, xx
+assert xx["in_summary"] == {"subgroup_auc": False, "bpsn_auc": True, "bnsp_auc": False,
+                            "fpr_gap": False}, xx["in_summary"]
+assert d["min_negatives"] == 30 and d["min_class"] == 10, d
+assert d["left_out"] == {"subgroup_auc": 1, "bpsn_auc": 0, "bnsp_auc": 1, "fpr_gap": 1}, d
+gaps = {g: abs(v["fpr_gap"]) for g, v in d["subgroups"].items()}
+assert d["max_fpr_gap"] == max(gaps["en"], gaps["de"]) < 0.5, (d["max_fpr_gap"], gaps)
+assert d0["max_fpr_gap"] == gaps["xx"] > 0.9, d0["max_fpr_gap"]
+assert d0["min_negatives"] == 0 and d0["min_class"] == 10 and d0["left_out"]["fpr_gap"] == 0
+assert d0["subgroups"]["xx"]["in_summary"]["fpr_gap"] is True
+# per-subgroup values do not depend on the minimums; the AUC summaries only
+# on --fairness-min-class
+for k in ("subgroup_auc", "bpsn_auc", "bnsp_auc", "fpr_gap"):
+    assert d["subgroups"]["xx"][k] == d00["subgroups"]["xx"][k] is not None
+assert d0["bnsp_auc_power_mean"] == d["bnsp_auc_power_mean"] != d00["bnsp_auc_power_mean"]
+assert d00["bpsn_auc_power_mean"] == d["bpsn_auc_power_mean"]
+assert all(d00["subgroups"]["xx"]["in_summary"].values()) and not any(d00["left_out"].values())
+PY
+"$M" eval $MINS > "$T/mins.txt"
+grep -q '^xx .* 1\.0000  0\.[0-9]*\* ' "$T/mins.txt" || { cat "$T/mins.txt"; fail "no '*' on the left-out FPR gap"; }
+grep -q '^\* left out of the summaries: subAUC 1, BPSN 0, BNSP 1, FPRgap 1 (fewer than 10' \
+    "$T/mins.txt" || fail "no footnote on left-out subgroups"
+"$M" eval $MINS --fairness-min-negatives 0 --fairness-min-class 0 > "$T/mins0.txt"
+grep -q 'left out' "$T/mins0.txt" && fail "footnote without anything left out"
+# A baseline made with other minimums: the gate says so.
+echo '{"gates":[{"metric":"fairness.max_fpr_gap","max_increase":1}]}' > "$T/fg.json"
+"$M" eval $MINS --baseline "$T/mins0.json" --gate "$T/fg.json" > "$T/fg.txt" || {
+    cat "$T/fg.txt"; fail "fairness gate against a baseline with other minimums"; }
+grep -q "^note: fairness summaries of the baseline use min_negatives 0, min_class 10; this run's 30, 10" \
+    "$T/fg.txt" || { cat "$T/fg.txt"; fail "no note on differing minimums"; }
+"$M" eval $MINS --baseline "$T/mins.json" --gate "$T/fg.json" | grep -q "^note:" &&
+    fail "note on minimums that are the same"
+# Bad values are usage errors (exit 2) that name the option.
+for bad in "--fairness-min-negatives abc" "--fairness-min-negatives -1" \
+    "--fairness-min-class 4294967296" "--fairness-min-class"; do
+    set +e
+    "$M" eval $MINS $bad > /dev/null 2> "$T/bad.err"; rc=$?
+    set -e
+    [ $rc = 2 ] || fail "$bad: expected exit 2, got $rc"
+    grep -q -- "${bad%% *}" "$T/bad.err" || fail "$bad: $(cat "$T/bad.err")"
+done
+set +e
+"$M" eval --predictions "$T/mins_p.jsonl" --data "$T/mins.jsonl" --fairness-min-class 5 \
+    > /dev/null 2> "$T/noslice.err"; rc=$?
+set -e
+[ $rc = 2 ] || fail "--fairness-min-class without --slice: expected exit 2, got $rc"
+grep -q "go with --slice" "$T/noslice.err" || fail "$(cat "$T/noslice.err")"
 
 # 7. Cross-check PR-AUC / ROC-AUC / recall at precision / micro averages
 #    against scikit-learn (Debian python3-sklearn).

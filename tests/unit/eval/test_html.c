@@ -54,7 +54,8 @@ static json_t *label_doc(int with_nulls)
 }
 
 /* A document with labels "hate" and EVIL, one --by group (the evil name) and
- * one --slice field with a subgroup whose AUCs are null. */
+ * one --slice field with a subgroup whose AUCs are null, one whose BPSN AUC
+ * is left out of the summary (de) and one from before the minimums (en). */
 static json_t *make_doc(void)
 {
     json_t *labels = json_object();
@@ -66,12 +67,17 @@ static json_t *make_doc(void)
     json_object_set_new(glabels, "hate", label_doc(1));
     json_t *grp = json_pack("{s:i,s:o}", "n_items", 10, "labels", glabels);
     json_t *groups = json_pack("{s:o,s:o}", "all", all, EVIL, grp);
-    json_t *subs =
-        json_pack("{s:{s:f,s:f,s:f},s:{s:n,s:n,s:n}}", "en", "subgroup_auc", 0.9, "bpsn_auc", 0.8,
-                  "bnsp_auc", 0.85, EVIL, "subgroup_auc", "bpsn_auc", "bnsp_auc");
-    json_t *fl = json_pack("{s:f,s:f,s:n,s:f,s:o}", "overall_auc", 0.9, "final_score", 0.85,
-                           "max_fpr_gap", "max_fnr_gap", 0.1, "subgroups", subs);
-    json_t *fairness = json_pack("{s:{s:i,s:{s:o}}}", "lang", "subgroups", 2, "labels", "hate", fl);
+    json_t *subs = json_pack(
+        "{s:{s:f,s:f,s:f},s:{s:n,s:n,s:n,s:{s:b,s:b,s:b,s:b}},s:{s:f,s:f,s:f,s:{s:b,s:b,s:b,s:b}}}",
+        "en", "subgroup_auc", 0.9, "bpsn_auc", 0.8, "bnsp_auc", 0.85, EVIL, "subgroup_auc",
+        "bpsn_auc", "bnsp_auc", "in_summary", "subgroup_auc", 0, "bpsn_auc", 0, "bnsp_auc", 0,
+        "fpr_gap", 0, "de", "subgroup_auc", 0.7, "bpsn_auc", 0.6, "bnsp_auc", 0.75, "in_summary",
+        "subgroup_auc", 1, "bpsn_auc", 0, "bnsp_auc", 1, "fpr_gap", 1);
+    json_t *fl = json_pack("{s:f,s:f,s:n,s:f,s:o,s:i,s:i,s:{s:i,s:i,s:i,s:i}}", "overall_auc", 0.9,
+                           "final_score", 0.85, "max_fpr_gap", "max_fnr_gap", 0.1, "subgroups",
+                           subs, "min_negatives", 30, "min_class", 10, "left_out", "subgroup_auc",
+                           0, "bpsn_auc", 1, "bnsp_auc", 0, "fpr_gap", 0);
+    json_t *fairness = json_pack("{s:{s:i,s:{s:o}}}", "lang", "subgroups", 3, "labels", "hate", fl);
     return json_pack("{s:s,s:s,s:s,s:s,s:n,s:s,s:{s:i,s:i},s:o,s:o}", "schema", "moderato.eval/1",
                      "data", "t<1>.jsonl", "data_xxh64", "00", "model", "m", "model_xxh64", "by",
                      "source", "bootstrap", "resamples", 100, "seed", 7, "groups", groups,
@@ -173,6 +179,13 @@ static void test_report(void **state)
     assert_non_null(strstr(b.ptr, "TP 600"));
     assert_non_null(strstr(b.ptr, "PR-AUC per group (95% CI)"));
     assert_non_null(strstr(b.ptr, "--slice lang"));
+    /* The subgroup with a value left out of the summaries is marked, with a
+     * footnote; undefined values and documents without in_summary are not. */
+    assert_non_null(strstr(b.ptr, ">de*<"));
+    assert_null(strstr(b.ptr, "en*"));
+    assert_non_null(
+        strstr(b.ptr, "left out of the summaries (fewer than 10 positives or negatives"));
+    assert_non_null(strstr(b.ptr, "left out: subgroup AUC 0, BPSN AUC 1, BNSP AUC 0, FPR gap 0."));
     /* No external resource: the only URL is the SVG namespace. */
     for (const char *q = b.ptr; (q = strstr(q, "http")); q++)
         assert_int_equal(strncmp(q, "http://www.w3.org/2000/svg", 26), 0);
