@@ -1,9 +1,10 @@
 /*
  * pipeline.h -- the JSON Lines batch pipeline shared by `classify` and
  * `moderate`: reads input lines in batches (never holding more than
- * --max-bytes of one line), hands each batch's lines to a pool of threads in
- * contiguous shares, and writes every worker's output in input order, so
- * output line N always answers input line N. CLI layer only.
+ * --max-bytes of one line), lets a pool of threads claim 64-line chunks of
+ * each batch, and writes the chunks' output in input order, so output line
+ * N always answers input line N. Reading and writing overlap the scoring of
+ * the batch in between. CLI layer only.
  */
 #ifndef MO_CLI_PIPELINE_H
 #define MO_CLI_PIPELINE_H

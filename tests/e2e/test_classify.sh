@@ -58,12 +58,36 @@ assert "spam" in rows[0]["flagged"] and "spam" not in rows[1]["flagged"], rows
 assert all(0.0 <= v <= 1.0 for r in rows for v in r["scores"].values())
 PY
 
-# Threads: identical output for 1 and 4 threads on a larger input, in order.
-for i in $(seq 1 3000); do echo "{\"id\":\"n$i\",\"text\":\"song $i check out my channel $i\"}"; done > "$T/big.jsonl"
-"$M" classify --model "$T/a.momd" --threads 1 < "$T/big.jsonl" > "$T/t1.jsonl"
-"$M" classify --model "$T/a.momd" --threads 4 < "$T/big.jsonl" > "$T/t4.jsonl"
-cmp -s "$T/t1.jsonl" "$T/t4.jsonl" || fail "threaded output differs from single-threaded"
-[ "$(sed -n 3000p "$T/t4.jsonl" | cut -c1-14)" = '{"id":"n3000",' ] || fail "order not preserved"
+# Threads: identical output and messages for 1, 2 and 4 threads on an input
+# of three batches (4,096 lines each) with uneven lines, malformed and blank
+# ones, in input order.
+awk 'BEGIN { for (i = 1; i <= 10000; i++) {
+    if (i % 997 == 0) print "{\"id\":\"bad" i "\",\"text\":";
+    else if (i % 1499 == 0) print "";
+    else if (i % 4096 < 1500) printf "{\"id\":\"n%d\",\"text\":\"%s song %d\"}\n", i, sprintf("%0300d", 0), i;
+    else printf "{\"id\":\"n%d\",\"text\":\"song %d check out my channel %d\"}\n", i, i, i } }' > "$T/big.jsonl"
+for t in 1 2 4; do
+    rc=0
+    "$M" classify --model "$T/a.momd" --threads $t < "$T/big.jsonl" > "$T/t$t.jsonl" 2> "$T/t$t.err" || rc=$?
+    [ $rc = 3 ] || fail "threads $t: want exit 3 for the malformed lines, got $rc"
+done
+for t in 2 4; do
+    cmp -s "$T/t1.jsonl" "$T/t$t.jsonl" || fail "$t threads: output differs from single-threaded"
+    cmp -s "$T/t1.err" "$T/t$t.err" || fail "$t threads: messages differ from single-threaded"
+done
+python3 - "$T/big.jsonl" "$T/t4.jsonl" <<'PY' || fail "order not preserved"
+import json, sys
+want = []
+for n, l in enumerate(open(sys.argv[1]), 1):
+    if not l.strip():
+        continue
+    want.append(l.split('"')[3] if '"text":"' in l else None)  # None: malformed
+got = [json.loads(l) for l in open(sys.argv[2])]
+assert len(got) == len(want), (len(got), len(want))
+for w, g in zip(want, got):
+    assert (g["id"] == w) if w else ("error" in g), (w, g)
+PY
+grep -c 'malformed JSON' "$T/t4.err" | grep -qx 10 || fail "want 10 malformed-line messages"
 
 # Text mode: ids are line numbers.
 printf 'free gift cards click now\nlovely melody\n' | "$M" classify --model "$T/a.momd" --format text > "$T/txt.jsonl"
