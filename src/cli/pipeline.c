@@ -23,8 +23,8 @@ typedef struct batch {
     char *text;                /* all lines of the batch, each NUL-terminated */
     size_t text_len, text_cap; /* bytes used / allocated */
     mo_pipe_line line[BATCH_LINES];
-    size_t off[BATCH_LINES]; /* start of line i in text */
-    size_t n;                /* lines in the batch */
+    size_t off[BATCH_LINES];     /* start of line i in text */
+    size_t n;                    /* lines in the batch */
     mo_pipe_sink sink[N_CHUNKS]; /* output of chunk c (lines c*64 ..) */
 } batch;
 

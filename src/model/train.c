@@ -219,8 +219,8 @@ static double train_step(trainer *t, const valued *ds, const int8_t *ys, size_t 
         float *urow = t->u + (size_t)ids[i] * H;
         span_update(row, urow, gr, kn, v[i], NULL, P, lr, l2, c);
         if (R)
-            span_update(row + P, urow + P, gr + P, kn + P, v[i], t->r + (size_t)ids[i] * R, R,
-                        lr, l2, c);
+            span_update(row + P, urow + P, gr + P, kn + P, v[i], t->r + (size_t)ids[i] * R, R, lr,
+                        l2, c);
     }
     return isfinite(loss) ? loss : NAN;
 }
@@ -588,9 +588,9 @@ int mo_train_files(const char *train_path, const char *dev_path, const char *con
     per_ap = mo__calloc(H, sizeof *per_ap);
     pa = mo__calloc(L, sizeof *pa);
     pb = mo__calloc(L, sizeof *pb);
-    if (!t.w || !t.u || !t.best_w || (t.nb0 < H && !t.r) || !t.lab || !t.b || !t.ub ||
-        !t.avg_b || !t.best_b || !t.pos_weight || !t.z || !t.grad || !t.known || !cols ||
-        !raw_cols || !ycols || !facc || !per_ap || !pa || !pb)
+    if (!t.w || !t.u || !t.best_w || (t.nb0 < H && !t.r) || !t.lab || !t.b || !t.ub || !t.avg_b ||
+        !t.best_b || !t.pos_weight || !t.z || !t.grad || !t.known || !cols || !raw_cols || !ycols ||
+        !facc || !per_ap || !pa || !pb)
         goto nomem;
     for (size_t h = 0; h < H; h++)
         t.lab[h] = h % L;
