@@ -44,7 +44,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_REPLAY := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%_replay)
 
-.PHONY: all run test asan model fuzz format format-check bench deps clean unit install
+.PHONY: all run test asan tsan model fuzz format format-check bench deps clean unit install
 
 all: $(BUILD)/moderato $(BUILD)/libmoderato.a $(BUILD)/libmoderato.so $(BUILD)/moderato.pc
 
@@ -95,6 +95,11 @@ asan: deps
 	$(MAKE) BUILD=build-asan SANITIZE=address,undefined unit
 	BUILD=build-asan sh tests/run.sh
 
+# The threaded batch pipeline (classify, moderate) under ThreadSanitizer.
+tsan: deps
+	$(MAKE) BUILD=build-tsan SANITIZE=thread all
+	TSAN_OPTIONS="halt_on_error=1 $$TSAN_OPTIONS" BUILD=build-tsan sh tests/tsan.sh
+
 run: deps
 	$(MAKE) all
 	sh scripts/demo.sh $(BUILD)
@@ -136,6 +141,6 @@ install: all
 	printf '{\n  "model": "default.momd",\n  "lexicons": "lexicons",\n  "policy": "policies/default.yaml"\n}\n' > $(DESTDIR)$(PREFIX)/share/moderato/default.json
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-tsan
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
