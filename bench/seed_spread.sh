@@ -15,6 +15,10 @@
 # Writes $BUILD/bench/seeds/<set>/s<S>.eval.json and prints the Markdown
 # table of bench/seed_table.py (also $BUILD/bench/seeds/seeds.md).
 set -u
+case ${1:-} in -h | --help)
+    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+    exit 0 ;;
+esac
 BUILD=${1:-build}
 N=${2:-5}
 MO=$BUILD/moderato
