@@ -11,12 +11,14 @@
 # options, test PR-AUC from its scores, and F1 at its best-F1 threshold on dev
 # (bench/dev_threshold.py, the peers' rule). Needs bench/accuracy.sh to have
 # run first (it reads $BUILD/bench/accuracy/<set>/ and leaves it unchanged).
-# Environment: BENCH_SETS="korean-hate stormfront" limits the sets.
-# Writes $BUILD/bench/seeds/<set>/s<S>.eval.json and prints the Markdown
-# table of bench/seed_table.py (also $BUILD/bench/seeds/seeds.md).
+# Environment: BENCH_SETS="korean-hate stormfront" limits the sets;
+# TRAIN_OPTS="--lr 1" adds train options (to measure a recipe change over
+# seeds); SEEDS_OUT=DIR writes there instead of $BUILD/bench/seeds.
+# Writes DIR/<set>/s<S>.eval.json and prints the Markdown table and summary
+# of bench/seed_table.py (also DIR/seeds.md).
 set -u
 case ${1:-} in -h | --help)
-    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
     exit 0 ;;
 esac
 BUILD=${1:-build}
@@ -24,7 +26,8 @@ N=${2:-5}
 MO=$BUILD/moderato
 PY=/usr/bin/python3
 ACC=$BUILD/bench/accuracy
-OUT=$BUILD/bench/seeds
+OUT=${SEEDS_OUT:-$BUILD/bench/seeds}
+OPTS=${TRAIN_OPTS:-}
 HERE=$(dirname "$0")
 
 [ -x "$MO" ] || { echo "seed_spread: $MO not built (make)" >&2; exit 1; }
@@ -49,7 +52,7 @@ for ds in $sets; do
     s=1
     while [ "$s" -le "$N" ]; do
         if "$MO" train --data "$a/train.jsonl" --dev "$a/dev.jsonl" -o "$o/m.momd" --seed "$s" \
-            --labels "$L" --quiet 2> "$o/train.log" &&
+            --labels "$L" --quiet $OPTS 2> "$o/train.log" &&
             "$MO" classify --model "$o/m.momd" --input "$a/dev.jsonl" > "$o/dev.pred.jsonl" &&
             "$MO" classify --model "$o/m.momd" --input "$a/test.jsonl" > "$o/test.pred.jsonl" &&
             $PY "$HERE/dev_threshold.py" "$a/dev.jsonl" "$o/dev.pred.jsonl" "$o/test.pred.jsonl" \

@@ -20,8 +20,7 @@
 #define N_CHUNKS (BATCH_LINES / CHUNK_LINES)
 
 typedef struct batch {
-    char *text;                /* all lines of the batch, each NUL-terminated */
-    size_t text_len, text_cap; /* bytes used / allocated */
+    mo_out text; /* all lines of the batch, each NUL-terminated */
     mo_pipe_line line[BATCH_LINES];
     size_t off[BATCH_LINES];     /* start of line i in text */
     size_t n;                    /* lines in the batch */
@@ -82,7 +81,7 @@ static void run_chunks(worker *w)
         size_t i1 = (c + 1) * CHUNK_LINES < b->n ? (c + 1) * CHUNK_LINES : b->n;
         for (size_t i = c * CHUNK_LINES; i < i1; i++) {
             mo_pipe_line *l = &b->line[i];
-            l->ptr = b->text + b->off[i];
+            l->ptr = b->text.ptr + b->off[i];
             p->fn(w->state, l, sink);
         }
     }
@@ -103,25 +102,15 @@ static void *worker_main(void *arg)
 
 static int batch_add(batch *b, const mo_line_reader *r)
 {
-    if (b->text_len + r->len + 1 > b->text_cap) {
-        size_t cap = b->text_cap ? b->text_cap : 1 << 20;
-        while (cap < b->text_len + r->len + 1)
-            cap *= 2;
-        char *q = realloc(b->text, cap);
-        if (!q)
-            return -1;
-        b->text = q;
-        b->text_cap = cap;
-    }
-    memcpy(b->text + b->text_len, r->buf, r->len);
-    b->text[b->text_len + r->len] = '\0';
+    size_t at = b->text.len;
+    if (mo_out_str(&b->text, r->buf, r->len) || mo_out_str(&b->text, "", 1))
+        return -1;
     mo_pipe_line *l = &b->line[b->n];
-    b->off[b->n] = b->text_len;
+    b->off[b->n] = at;
     l->len = r->len;
     l->full_len = r->full_len;
     l->line_no = r->line_no;
     l->too_long = r->too_long;
-    b->text_len += r->len + 1;
     b->n++;
     return 0;
 }
@@ -146,7 +135,7 @@ typedef struct reader {
 static void read_batch(const mo_pipe_opts *opt, reader *rd, batch *b)
 {
     b->n = 0;
-    b->text_len = 0;
+    b->text.len = 0;
     while (!rd->eof && b->n < BATCH_LINES) {
         int got = mo_line_reader_next(&rd->r);
         if (got <= 0) {
@@ -256,7 +245,7 @@ int mo_pipe_run(const mo_pipe_opts *opt, void **states, mo_pipe_fn fn)
             mo_out_free(&p.b[k]->sink[c].out);
             mo_out_free(&p.b[k]->sink[c].err);
         }
-        free(p.b[k]->text);
+        mo_out_free(&p.b[k]->text);
         free(p.b[k]);
     }
     free(p.w);
